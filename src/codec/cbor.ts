@@ -66,18 +66,32 @@ export function encode (value: unknown): Uint8Array {
 }
 
 /**
- * Decodes DAG-CBOR. Non-canonical input (unsorted keys, indefinite lengths, non-minimal integers) is
- * refused by the decoder itself, so a value has exactly one accepted byte form.
+ * Decodes DAG-CBOR and accepts only its canonical byte form. The decoder refuses indefinite lengths
+ * and non-minimal integers but not unsorted map keys, so the value is re-encoded and compared: a value
+ * has exactly one accepted encoding, and the CID of received bytes is the CID of the value.
  */
 export function decode (bytes: Uint8Array, maxBytes?: number): unknown {
   if (maxBytes !== undefined && bytes.byteLength > maxBytes) {
     throw new CodecError('TOO_LARGE', '', `${bytes.byteLength} bytes exceeds the limit of ${maxBytes}`)
   }
+  let value: unknown
   try {
-    return dagCbor.decode(bytes)
+    value = dagCbor.decode(bytes)
   } catch (err) {
     throw new CodecError('MALFORMED', '', `not canonical DAG-CBOR: ${(err as Error).message}`)
   }
+  let again: Uint8Array
+  try {
+    again = dagCbor.encode(value)
+  } catch (err) {
+    throw new CodecError('MALFORMED', '', `not canonical DAG-CBOR: ${(err as Error).message}`)
+  }
+  if (!equalBytes(again, bytes)) throw new CodecError('MALFORMED', '', 'not canonical DAG-CBOR: map keys out of order or a float where an integer fits')
+  return value
+}
+
+function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0
 }
 
 /** CIDv1 (dag-cbor, sha2-256) of already-encoded bytes. */
