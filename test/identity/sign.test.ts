@@ -12,10 +12,10 @@ test('a signature verifies under its own key and domain only', () => {
   assert.equal(verify(other.publicKey, Domain.Transaction, payload, sig), false, 'another key')
   assert.equal(verify(kp.publicKey, Domain.Vote, payload, sig), false, 'a transaction signature is not a vote')
   const tampered = Uint8Array.from(payload)
-  tampered[0] ^= 1
+  tampered[0] = tampered[0]! ^ 1
   assert.equal(verify(kp.publicKey, Domain.Transaction, tampered, sig), false, 'another payload')
   const badSig = Uint8Array.from(sig)
-  badSig[10] ^= 0x40
+  badSig[10] = badSig[10]! ^ 0x40
   assert.equal(verify(kp.publicKey, Domain.Transaction, payload, badSig), false, 'a flipped bit')
 })
 
