@@ -1,0 +1,10 @@
+/** Every `icn` subcommand. A new command is a file here that registers itself, and one entry below. */
+import type { Command } from 'commander'
+import type { CliIo } from '../io.ts'
+import { initCommand } from './init.ts'
+import { startCommand } from './start.ts'
+import { keysCommand } from './keys.ts'
+
+export type CommandRegistrar = (program: Command, io: CliIo) => void
+
+export const COMMANDS: readonly CommandRegistrar[] = [initCommand, startCommand, keysCommand]

@@ -1,0 +1,16 @@
+/**
+ * The node: composition root wiring key, genesis, store, network host and HTTP API into components
+ * started in order and stopped in reverse.
+ *
+ * - `createNode(config, options?)` → `Node {start, stop, status, peers, keyPair, peerId, did, genesis,
+ *   networkId, store, host, metrics, api, logger}`
+ * - `initHome({home, genesis?, force?})`: what `icn init` does; `homePaths(home)`: the home layout
+ * - `NodeStatus` / `buildStatus`: the one definition of the status object (GET /status)
+ */
+export { createNode, VERSION, type Node, type NodeOptions } from './node.ts'
+export { initHome, isInitialised, homePaths, PACKAGE_GENESIS, type HomePaths, type InitHomeOptions, type InitHomeResult } from './home.ts'
+export { loadGenesisFile, type LoadedGenesis } from './genesis-file.ts'
+export { buildStatus, type NodeStatus } from './status.ts'
+export { startAll, stopAll, type Component } from './lifecycle.ts'
+export { registerNodeMetrics, type NodeMetricsInit } from './metrics.ts'
+export { NodeError, type NodeErrorCode } from './errors.ts'

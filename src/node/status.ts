@@ -1,0 +1,52 @@
+/**
+ * The node's status, served by `GET /status` and printed by the CLI. It is built here and only here:
+ * a later feature (ledger heights, consensus round, sync state) adds its field to NodeStatus and to
+ * `buildStatus`, and the API serves it with no other change.
+ */
+import type { PeerSummary } from '../network/index.ts'
+
+export interface NodeStatus {
+  /** CID of the genesis: the network this node belongs to. */
+  networkId: string
+  peerId: string
+  did: string
+  /** Connected peers (handshake done or pending). */
+  peers: number
+  /** Peers that passed the handshake. */
+  verifiedPeers: number
+  /** The host's listen (or announce) addresses, each ending in /p2p/<peerId>. */
+  listenAddrs: string[]
+  /** The HTTP API URL, or null when the API is off or not started. */
+  api: string | null
+  /** The icn package version. */
+  version: string
+  /** Milliseconds since start() completed; 0 before. */
+  uptimeMs: number
+}
+
+export interface StatusSources {
+  networkId: string
+  peerId: string
+  did: string
+  version: string
+  started: boolean
+  peers: () => PeerSummary[]
+  listenAddrs: () => string[]
+  api: () => string | null
+  uptimeMs: () => number
+}
+
+export function buildStatus (s: StatusSources): NodeStatus {
+  const peers = s.started ? s.peers() : []
+  return {
+    networkId: s.networkId,
+    peerId: s.peerId,
+    did: s.did,
+    peers: peers.length,
+    verifiedPeers: peers.filter((p) => p.verified).length,
+    listenAddrs: s.started ? s.listenAddrs() : [],
+    api: s.api(),
+    version: s.version,
+    uptimeMs: s.uptimeMs()
+  }
+}
