@@ -1,0 +1,153 @@
+/**
+ * Blocks (SPEC §7): a header and the transactions. The block id is the CID of the header, which
+ * commits to the transactions through txRoot, to the state after the block through stateRoot, and to
+ * their receipts through receiptsRoot. Genesis is height 0 with parent null and no proposer; block 1's
+ * parent is the genesis header's CID. `lastCommit` is the commit certificate of the parent block
+ * (null at height 1: genesis is not voted on).
+ */
+import { encode, decode, cidOf, z, uint, cid, bytes, parse, CodecError, type CID } from '../../codec/index.ts'
+import { commitSchema, type Commit } from '../../consensus/messages.ts'
+import { BlockError, TxError, codecReason } from '../errors.ts'
+import { did } from '../tx/fields.ts'
+import { parseTx, encodeTx, type Tx } from '../tx/envelope.ts'
+
+export interface BlockHeader {
+  network: CID
+  shard: number
+  height: number
+  parent: CID | null
+  /** Block time, ms, chosen by the proposer; strictly increasing. */
+  timestamp: number
+  /** DID of the proposer; null only for genesis. */
+  proposer: string | null
+  round: number
+  /** Merkle root over the transaction ids. */
+  txRoot: Uint8Array
+  /** State root after this block. */
+  stateRoot: Uint8Array
+  /** Merkle root over the encoded receipts. */
+  receiptsRoot: Uint8Array
+  lastCommit: Commit | null
+}
+
+export interface Block {
+  header: BlockHeader
+  txs: Tx[]
+}
+
+/** Hard cap on transactions a decoded block may list; the consensus limit (maxBlockTxs) is lower. */
+const DECODE_MAX_TXS = 100_000
+/** Largest encoded block the decoder accepts by default: the consensus cap applies in validateBlock. */
+export const DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024
+
+const root = bytes({ len: 32 })
+
+export const headerSchema = z.strictObject({
+  network: cid,
+  shard: uint,
+  height: uint,
+  parent: cid.nullable(),
+  timestamp: uint,
+  proposer: did.nullable(),
+  round: uint,
+  txRoot: root,
+  stateRoot: root,
+  receiptsRoot: root,
+  lastCommit: commitSchema.nullable()
+})
+
+const blockSchema = z.strictObject({
+  header: z.unknown(),
+  txs: z.array(z.unknown()).max(DECODE_MAX_TXS)
+})
+
+function schemaError (err: unknown): never {
+  if (err instanceof CodecError) throw new BlockError('MALFORMED', err.field, codecReason(err))
+  if (err instanceof TxError) throw new BlockError('MALFORMED', err.field, err.reason, err.code)
+  throw err
+}
+
+export function parseHeader (value: unknown, field = 'header'): BlockHeader {
+  try {
+    const header = parse(headerSchema, value, field) as BlockHeader
+    if ((header.height === 0) !== (header.parent === null)) throw new BlockError('MALFORMED', `${field}.parent`, 'only genesis (height 0) has no parent')
+    if ((header.height === 0) !== (header.proposer === null)) throw new BlockError('MALFORMED', `${field}.proposer`, 'only genesis (height 0) has no proposer')
+    return header
+  } catch (err) {
+    return schemaError(err)
+  }
+}
+
+/** Checks an already-decoded block value. */
+export function parseBlock (value: unknown): Block {
+  let outer: z.output<typeof blockSchema>
+  try {
+    outer = parse(blockSchema, value)
+  } catch (err) {
+    return schemaError(err)
+  }
+  const header = parseHeader(outer.header)
+  const txs = outer.txs.map((t, i) => {
+    try {
+      return parseTx(t, `txs.${i}`)
+    } catch (err) {
+      return schemaError(err)
+    }
+  })
+  return { header, txs }
+}
+
+export function encodeBlock (block: Block): Uint8Array {
+  return encode({ header: block.header, txs: block.txs })
+}
+
+/** Strict decoding: unknown fields, bad transactions, oversize input are refused with the field named. */
+export function decodeBlock (data: Uint8Array, maxBytes = DEFAULT_MAX_BLOCK_BYTES): Block {
+  if (data.byteLength > maxBytes) throw new BlockError('TOO_LARGE', '', `${data.byteLength} bytes exceeds the limit of ${maxBytes}`)
+  let value: unknown
+  try {
+    value = decode(data)
+  } catch (err) {
+    throw new BlockError('MALFORMED', '', (err as Error).message)
+  }
+  return parseBlock(value)
+}
+
+export function encodeHeader (header: BlockHeader): Uint8Array {
+  return encode(header)
+}
+
+export function decodeHeader (data: Uint8Array): BlockHeader {
+  let value: unknown
+  try {
+    value = decode(data)
+  } catch (err) {
+    throw new BlockError('MALFORMED', 'header', (err as Error).message)
+  }
+  return parseHeader(value)
+}
+
+/** The block id: CID of the canonical encoding of its header. */
+export function blockId (header: BlockHeader): CID {
+  return cidOf(header)
+}
+
+/** Bytes the CBOR head of an array of `n` items takes. */
+function arrayHead (n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9
+}
+
+/** What the outer map adds around header and txs: map head (1) + "header" key (7) + "txs" key (4). */
+const BLOCK_MAP_BYTES = 12
+
+/** Encoded size of a block with `txCount` transactions totalling `txBytes`, given its header's size. */
+export function blockSizeOf (headerBytes: number, txCount: number, txBytes: number): number {
+  return BLOCK_MAP_BYTES + headerBytes + arrayHead(txCount) + txBytes
+}
+
+/** Exact encoded size of a block, counted from its parts so cached transaction bytes are reused. */
+export function blockSize (block: Block): number {
+  let txBytes = 0
+  for (const tx of block.txs) txBytes += encodeTx(tx).byteLength
+  return blockSizeOf(encodeHeader(block.header).byteLength, block.txs.length, txBytes)
+}
