@@ -1,0 +1,256 @@
+/**
+ * The network host: one libp2p node plus the ICN handshake, gossip topic registry and discovery, behind
+ * the small surface the node and the API use. `createNetworkHost` builds it; `start()` listens, dials
+ * the bootstrap peers and starts discovery; `stop()` releases every socket, timer and listener.
+ */
+import { TypedEventEmitter, type Connection, type Libp2p, type PeerId, type StreamHandler } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { pino, type Logger } from 'pino'
+import { didFromPeerId } from '../identity/index.ts'
+import { HandshakeService, type Status } from './handshake/index.ts'
+import { GossipRouter, asGossipRuntime, type GossipHandler, type GossipValidator } from './gossip.ts'
+import { Discovery } from './discovery.ts'
+import { PeerTable, refusedPeerGater } from './peers.ts'
+import { createIcnLibp2p, type IcnServices } from './libp2p.ts'
+import { NetworkError, type HandshakeError } from './errors.ts'
+import * as d from './constants.ts'
+import type { NetworkHost, NetworkHostEvents, NetworkHostInit, PeerSummary, ProtocolHandlerOptions } from './types.ts'
+
+/** Parses the configured addresses up front so a typo fails at construction, naming the address. */
+function parseAddr (text: string, needPeerId: boolean): Multiaddr {
+  let addr: Multiaddr
+  try {
+    addr = multiaddr(text)
+  } catch (err) {
+    throw new NetworkError('INVALID_MULTIADDR', `invalid multiaddr ${JSON.stringify(text)}: ${(err as Error).message}`)
+  }
+  if (needPeerId && !addr.getComponents().some((c) => c.name === 'p2p')) {
+    throw new NetworkError('INVALID_MULTIADDR', `bootstrap address ${text} lacks /p2p/<peerId>`)
+  }
+  return addr
+}
+
+function peerIdOfAddr (addr: Multiaddr): string | undefined {
+  return addr.getComponents().findLast((c) => c.name === 'p2p')?.value
+}
+
+class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
+  readonly peerId: PeerId
+  readonly libp2p: Libp2p<IcnServices>
+  private readonly peerTable: PeerTable
+  private readonly handshake: HandshakeService
+  private readonly gossip: GossipRouter
+  private readonly discovery: Discovery
+  private readonly handshakeTimeoutMs: number
+  private readonly log: Logger
+  private state: 'created' | 'running' | 'stopped' = 'created'
+
+  constructor (init: NetworkHostInit, libp2p: Libp2p<IcnServices>, peers: PeerTable, log: Logger) {
+    super()
+    this.libp2p = libp2p
+    this.peerId = libp2p.peerId
+    this.peerTable = peers
+    this.log = log
+    this.handshakeTimeoutMs = init.handshakeTimeoutMs ?? d.DEFAULT_HANDSHAKE_TIMEOUT_MS
+    const did = didFromPeerId(libp2p.peerId)
+    this.handshake = new HandshakeService({
+      libp2p,
+      peers,
+      expect: { networkId: init.networkId, protocolVersion: d.PROTOCOL_VERSION },
+      localStatus: () => ({ ...init.status?.(), networkId: init.networkId, protocolVersion: d.PROTOCOL_VERSION, did }),
+      timeoutMs: this.handshakeTimeoutMs,
+      refusedPeerBanMs: init.refusedPeerBanMs ?? d.DEFAULT_REFUSED_PEER_BAN_MS,
+      onVerified: (peerId, status) => { this.onVerified(peerId, status) },
+      onRefused: (peerId, error) => { this.onRefused(peerId, error) },
+      log
+    })
+    this.gossip = new GossipRouter({
+      pubsub: asGossipRuntime(libp2p.services.pubsub),
+      networkId: init.networkId,
+      isVerified: (id) => peers.isVerified(id),
+      maxMessageBytes: init.gossip?.maxMessageBytes ?? d.DEFAULT_GOSSIP_MAX_MESSAGE_BYTES,
+      log
+    })
+    this.discovery = new Discovery({
+      libp2p,
+      dht: libp2p.services.dht,
+      peers,
+      bootstrap: (init.bootstrap ?? []).map((a) => parseAddr(a, true)),
+      intervalMs: init.discoveryIntervalMs ?? d.DEFAULT_DISCOVERY_INTERVAL_MS,
+      backoffMaxMs: init.bootstrapBackoffMaxMs ?? d.DEFAULT_BOOTSTRAP_BACKOFF_MAX_MS,
+      walkTimeoutMs: d.DEFAULT_RANDOM_WALK_TIMEOUT_MS,
+      maxConnections: init.maxConnections ?? d.DEFAULT_MAX_CONNECTIONS,
+      log
+    })
+  }
+
+  async start (): Promise<void> {
+    if (this.state !== 'created') throw new NetworkError('NOT_STARTED', `a host cannot start when ${this.state}; create a new one`)
+    this.state = 'running'
+    this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    this.gossip.start()
+    await this.handshake.start()
+    await this.libp2p.start()
+    this.discovery.start()
+    this.log.info({ peerId: this.peerId.toString(), addrs: this.multiaddrs() }, 'network host started')
+  }
+
+  async stop (): Promise<void> {
+    if (this.state !== 'running') {
+      this.state = 'stopped'
+      return
+    }
+    this.state = 'stopped'
+    this.discovery.stop()
+    this.handshake.stop()
+    this.gossip.stop()
+    this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    await this.libp2p.stop()
+    this.peerTable.clear()
+    this.log.info('network host stopped')
+  }
+
+  multiaddrs (): string[] {
+    return this.libp2p.getMultiaddrs().map((addr) => {
+      return peerIdOfAddr(addr) === undefined ? addr.encapsulate(`/p2p/${this.peerId.toString()}`).toString() : addr.toString()
+    })
+  }
+
+  peers (): PeerSummary[] {
+    const byPeer = new Map<string, Connection[]>()
+    for (const connection of this.libp2p.getConnections()) {
+      const id = connection.remotePeer.toString()
+      byPeer.set(id, [...(byPeer.get(id) ?? []), connection])
+    }
+    return [...byPeer].map(([peerId, connections]) => {
+      const record = this.peerTable.get(peerId)
+      const verified = record?.verified === true
+      const summary: PeerSummary = {
+        peerId,
+        did: verified ? (record?.status?.did ?? null) : null,
+        addrs: connections.map((c) => c.remoteAddr.toString()),
+        direction: connections[0]?.direction ?? 'outbound',
+        verified
+      }
+      const rtt = connections.find((c) => c.rtt !== undefined)?.rtt
+      if (rtt !== undefined) summary.latencyMs = rtt
+      return summary
+    })
+  }
+
+  isVerified (peerId: PeerId | string): boolean {
+    return this.peerTable.isVerified(peerId.toString())
+  }
+
+  peerStatus (peerId: PeerId | string): Status | undefined {
+    const record = this.peerTable.get(peerId.toString())
+    return record?.verified === true ? record.status : undefined
+  }
+
+  subscribe (topic: string, validate: GossipValidator, handle: GossipHandler): void {
+    this.gossip.subscribe(topic, validate, handle)
+  }
+
+  unsubscribe (topic: string): void {
+    this.gossip.unsubscribe(topic)
+  }
+
+  async publish (topic: string, data: Uint8Array): Promise<number> {
+    return this.gossip.publish(topic, data)
+  }
+
+  topicPeers (topic: string): string[] {
+    return this.gossip.topicPeers(topic)
+  }
+
+  async dial (address: string): Promise<void> {
+    if (this.state !== 'running') throw new NetworkError('NOT_STARTED', 'dial needs a running host')
+    const addr = parseAddr(address, false)
+    const target = peerIdOfAddr(addr)
+    if (target !== undefined && this.peerTable.isRefused(target)) {
+      throw new NetworkError('DIAL_DENIED', `peer ${target} was refused recently`)
+    }
+    const connection = await this.libp2p.dial(addr)
+    const id = connection.remotePeer.toString()
+    if (!await this.peerTable.whenVerified(id, this.handshakeTimeoutMs * 2)) {
+      throw new NetworkError('NOT_VERIFIED', `peer ${id} did not pass the handshake`)
+    }
+  }
+
+  async hangUp (peerId: PeerId | string): Promise<void> {
+    await this.libp2p.hangUp(typeof peerId === 'string' ? peerIdFromString(peerId) : peerId)
+  }
+
+  async handle (protocol: string, handler: StreamHandler, opts: ProtocolHandlerOptions = {}): Promise<void> {
+    const requireVerified = opts.requireVerified ?? true
+    const wrapped: StreamHandler = async (stream, connection) => {
+      const id = connection.remotePeer.toString()
+      if (requireVerified && !await this.peerTable.whenVerified(id, this.handshakeTimeoutMs)) {
+        stream.abort(new NetworkError('NOT_VERIFIED', `${protocol} stream from unverified peer ${id}`))
+        return
+      }
+      await handler(stream, connection)
+    }
+    await this.libp2p.handle(protocol, wrapped, {
+      maxInboundStreams: opts.maxInboundStreams ?? d.DEFAULT_MAX_INBOUND_STREAMS,
+      ...(opts.maxOutboundStreams !== undefined ? { maxOutboundStreams: opts.maxOutboundStreams } : {})
+    })
+  }
+
+  async unhandle (protocol: string): Promise<void> {
+    await this.libp2p.unhandle(protocol)
+  }
+
+  private onVerified (peerId: PeerId, status: Status): void {
+    this.libp2p.peerStore.merge(peerId, { tags: { [d.VERIFIED_PEER_TAG]: { value: d.VERIFIED_PEER_TAG_VALUE } } })
+      .catch((err: unknown) => { this.log.debug({ err }, 'could not tag a verified peer') })
+    this.safeDispatchEvent('peer:verified', { detail: { peerId: peerId.toString(), did: status.did, status } })
+  }
+
+  private onRefused (peerId: PeerId, error: HandshakeError): void {
+    this.safeDispatchEvent('peer:refused', { detail: { peerId: peerId.toString(), reason: error.code, message: error.message } })
+  }
+
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const peerId = evt.detail
+    const id = peerId.toString()
+    const wasVerified = this.peerTable.isVerified(id)
+    this.peerTable.delete(id)
+    if (wasVerified) {
+      this.libp2p.peerStore.merge(peerId, { tags: { [d.VERIFIED_PEER_TAG]: undefined } })
+        .catch((err: unknown) => { this.log.debug({ err }, 'could not untag a peer') })
+    }
+    this.safeDispatchEvent('peer:disconnected', { detail: { peerId: id } })
+  }
+}
+
+/**
+ * Builds a host (not yet started: call `start()`). Throws NetworkError('INVALID_MULTIADDR') for a bad
+ * listen, announce or bootstrap address.
+ */
+export async function createNetworkHost (init: NetworkHostInit): Promise<NetworkHost> {
+  const listen = init.listen.map((a) => parseAddr(a, false).toString())
+  const announce = (init.announce ?? []).map((a) => parseAddr(a, false).toString())
+  for (const a of init.bootstrap ?? []) parseAddr(a, true)
+  const peers = new PeerTable()
+  const log = (init.logger ?? pino({ enabled: false })).child({ module: 'network' })
+  const libp2p = await createIcnLibp2p({
+    privateKey: init.privateKey,
+    listen,
+    announce,
+    dhtProtocol: `${init.dhtProtocolPrefix ?? d.DEFAULT_DHT_PROTOCOL_PREFIX}/kad/1.0.0`,
+    maxConnections: init.maxConnections ?? d.DEFAULT_MAX_CONNECTIONS,
+    inboundConnectionThreshold: init.inboundConnectionThreshold ?? d.DEFAULT_INBOUND_CONNECTION_THRESHOLD,
+    gater: refusedPeerGater(peers),
+    isVerified: (id) => peers.isVerified(id),
+    gossip: {
+      D: init.gossip?.D ?? d.DEFAULT_GOSSIP_D,
+      Dlo: init.gossip?.Dlo ?? d.DEFAULT_GOSSIP_DLO,
+      Dhi: init.gossip?.Dhi ?? d.DEFAULT_GOSSIP_DHI,
+      ipColocationFactorWeight: init.gossip?.ipColocationFactorWeight ?? d.DEFAULT_IP_COLOCATION_FACTOR_WEIGHT,
+      ipColocationFactorThreshold: init.gossip?.ipColocationFactorThreshold ?? d.DEFAULT_IP_COLOCATION_FACTOR_THRESHOLD
+    }
+  })
+  return new Host(init, libp2p, peers, log)
+}
