@@ -3,7 +3,8 @@
  * started in order and stopped in reverse.
  *
  * - `createNode(config, options?)` → `Node {start, stop, status, peers, keyPair, peerId, did, genesis,
- *   networkId, store, host, metrics, api, logger}`
+ *   networkId, store, host, ledger, metrics, api, logger}`
+ * - `LedgerService` (node.ledger): the persisted chain, the mempool, submit / commitBlock / queries
  * - `initHome({home, genesis?, force?})`: what `icn init` does; `homePaths(home)`: the home layout
  * - `NodeStatus` / `buildStatus`: the one definition of the status object (GET /status)
  */
@@ -14,3 +15,7 @@ export { buildStatus, type NodeStatus } from './status.ts'
 export { startAll, stopAll, type Component } from './lifecycle.ts'
 export { registerNodeMetrics, type NodeMetricsInit } from './metrics.ts'
 export { NodeError, type NodeErrorCode } from './errors.ts'
+export {
+  ledgerService, LedgerService, type LedgerServiceInit, type LedgerServiceComponents, type LedgerStatus, type LedgerEvents,
+  type BlockEventDetail, type TxEventDetail
+} from './ledger-service.ts'

@@ -26,6 +26,7 @@ import { apiListenError, hostListenError } from './listen-errors.ts'
 import { startAll, stopAll, type Component } from './lifecycle.ts'
 import { buildStatus, type NodeStatus } from './status.ts'
 import { registerNodeMetrics, type NodeMetricsInit } from './metrics.ts'
+import { ledgerService, type LedgerService, type LedgerServiceInit } from './ledger-service.ts'
 
 export const VERSION: string = pkg.version
 
@@ -43,6 +44,10 @@ export interface NodeOptions {
   metrics?: NodeMetricsInit
   /** How to name the genesis path's origin in messages, e.g. "genesis (from flag --genesis)". */
   genesisOrigin?: string
+  /** Ledger settings (shard, mempool bounds, transaction size cap). */
+  ledger?: LedgerServiceInit
+  /** Local clock for the ledger's next-block-time estimate; default Date.now. */
+  now?: () => number
 }
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped'
@@ -56,6 +61,8 @@ export interface Node {
   readonly networkId: CID
   readonly store: Store
   readonly host: NetworkHost
+  /** Chain, mempool and ledger queries; its chain is open while the node runs. */
+  readonly ledger: LedgerService
   readonly metrics: Registry
   readonly logger: Logger
   /** The API server while the node runs (and the API is on). */
@@ -142,6 +149,7 @@ class IcnNode implements Node {
   readonly networkId: CID
   readonly store: Store
   readonly host: NetworkHost
+  readonly ledger: LedgerService
   readonly metrics = new Registry()
   readonly logger: Logger
   #api: ApiServer | undefined
@@ -162,6 +170,9 @@ class IcnNode implements Node {
     this.host = parts.host
     this.logger = parts.logger
     this.#log = parts.logger.child({ module: 'node' })
+    this.ledger = ledgerService(parts.options.ledger)({
+      store: this.store, genesis: this.genesis, logger: this.logger, ...(parts.options.now !== undefined ? { now: parts.options.now } : {})
+    })
     registerNodeMetrics(this.metrics, {
       version: VERSION,
       networkId: this.networkId.toString(),
@@ -170,6 +181,7 @@ class IcnNode implements Node {
     }, parts.options.metrics)
     // Start order; stop runs in reverse. The store is opened by createNode and closed after all of these.
     this.#components = [
+      { name: 'ledger', start: async () => { await this.ledger.start() }, stop: async () => { await this.ledger.stop() } },
       {
         name: 'network',
         start: async () => { await this.host.start().catch((err: unknown) => { throw hostListenError(err) }) },
@@ -256,7 +268,8 @@ class IcnNode implements Node {
       peers: () => this.host.peers(),
       listenAddrs: () => this.host.multiaddrs(),
       api: () => this.#api?.url ?? null,
-      uptimeMs: () => this.#uptimeMs()
+      uptimeMs: () => this.#uptimeMs(),
+      ledger: () => this.ledger.status()
     })
   }
 }

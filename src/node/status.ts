@@ -4,6 +4,7 @@
  * `buildStatus`, and the API serves it with no other change.
  */
 import type { PeerSummary } from '../network/index.ts'
+import type { LedgerStatus } from './ledger-service.ts'
 
 export interface NodeStatus {
   /** CID of the genesis: the network this node belongs to. */
@@ -22,6 +23,20 @@ export interface NodeStatus {
   version: string
   /** Milliseconds since start() completed; 0 before. */
   uptimeMs: number
+  /** Height of the head block; null before the ledger opened its chain. */
+  height: number | null
+  /** CID of the head block. */
+  headCid: string | null
+  /** Every stored block carries its commit certificate (BFT finality): equal to height. */
+  finalizedHeight: number | null
+  finalizedCid: string | null
+  /** Block time of the head (ms). */
+  headTime: number | null
+  /** This node's shard and the network's shard count (transactions carry their sender's shard). */
+  shard: number | null
+  shards: number | null
+  /** Transactions waiting for a block, and their encoded bytes. */
+  mempool: { size: number, bytes: number } | null
 }
 
 export interface StatusSources {
@@ -34,6 +49,8 @@ export interface StatusSources {
   listenAddrs: () => string[]
   api: () => string | null
   uptimeMs: () => number
+  /** The ledger's status once its chain is open. */
+  ledger?: () => LedgerStatus | undefined
 }
 
 export function buildStatus (s: StatusSources): NodeStatus {
@@ -47,6 +64,20 @@ export function buildStatus (s: StatusSources): NodeStatus {
     listenAddrs: s.started ? s.listenAddrs() : [],
     api: s.api(),
     version: s.version,
-    uptimeMs: s.uptimeMs()
+    uptimeMs: s.uptimeMs(),
+    ...ledgerFields(s.ledger?.())
+  }
+}
+
+function ledgerFields (l: LedgerStatus | undefined): Pick<NodeStatus, 'height' | 'headCid' | 'finalizedHeight' | 'finalizedCid' | 'headTime' | 'shard' | 'shards' | 'mempool'> {
+  return {
+    height: l?.height ?? null,
+    headCid: l?.headCid ?? null,
+    finalizedHeight: l?.finalizedHeight ?? null,
+    finalizedCid: l?.finalizedCid ?? null,
+    headTime: l?.headTime ?? null,
+    shard: l?.shard ?? null,
+    shards: l?.shards ?? null,
+    mempool: l?.mempool ?? null
   }
 }
