@@ -4,7 +4,10 @@ import type { CliIo } from '../io.ts'
 import { initCommand } from './init.ts'
 import { startCommand } from './start.ts'
 import { keysCommand } from './keys.ts'
+import { txCommand } from './tx.ts'
+import { queryCommands } from './query.ts'
+import { testnetCommand } from './testnet.ts'
 
 export type CommandRegistrar = (program: Command, io: CliIo) => void
 
-export const COMMANDS: readonly CommandRegistrar[] = [initCommand, startCommand, keysCommand]
+export const COMMANDS: readonly CommandRegistrar[] = [initCommand, startCommand, keysCommand, testnetCommand, txCommand, queryCommands]
