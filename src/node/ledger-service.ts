@@ -52,7 +52,9 @@ export interface LedgerServiceComponents {
 }
 
 export interface BlockEventDetail { height: number, cid: CID, txs: number }
-export interface TxEventDetail { id: CID }
+/** Where an admitted transaction came from: gossip relays only what did not arrive by gossip. */
+export type TxSource = 'local' | 'gossip'
+export interface TxEventDetail { id: CID, bytes: Uint8Array, source: TxSource }
 export interface LedgerEvents {
   block: CustomEvent<BlockEventDetail>
   tx: CustomEvent<TxEventDetail>
@@ -145,9 +147,9 @@ export class LedgerService extends EventTarget {
 
   /**
    * Admits a signed transaction (canonical DAG-CBOR bytes) to the mempool, or throws a SubmitError.
-   * `now` overrides the clock for the block time estimate.
+   * `now` overrides the clock for the block time estimate; `source` is echoed in the `tx` event.
    */
-  async submit (bytes: Uint8Array, now?: number): Promise<{ id: CID }> {
+  async submit (bytes: Uint8Array, now?: number, source: TxSource = 'local'): Promise<{ id: CID }> {
     const chain = this.#chain
     const pool = this.#pool
     if (chain === undefined || pool === undefined) throw new SubmitError('NOT_STARTED', SubmitErrorKind.Unavailable, 'the ledger is not started')
@@ -174,7 +176,7 @@ export class LedgerService extends EventTarget {
       this.#checkTime = undefined
     }
     this.#log?.debug({ tx: key, type: tx.type, from: tx.from, nonce: tx.nonce }, 'transaction admitted')
-    this.dispatchEvent(new CustomEvent<TxEventDetail>('tx', { detail: { id } }))
+    this.dispatchEvent(new CustomEvent<TxEventDetail>('tx', { detail: { id, bytes, source } }))
     return { id }
   }
 

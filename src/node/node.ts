@@ -27,6 +27,9 @@ import { startAll, stopAll, type Component } from './lifecycle.ts'
 import { buildStatus, type NodeStatus } from './status.ts'
 import { registerNodeMetrics, type NodeMetricsInit } from './metrics.ts'
 import { ledgerService, type LedgerService, type LedgerServiceInit } from './ledger-service.ts'
+import { Replication, type ReplicationInit } from './consensus/component.ts'
+import { totalReputation } from '../ledger/index.ts'
+import { cachingVerifier, type SignatureVerifier } from '../consensus/index.ts'
 
 export const VERSION: string = pkg.version
 
@@ -48,6 +51,8 @@ export interface NodeOptions {
   ledger?: LedgerServiceInit
   /** Local clock for the ledger's next-block-time estimate; default Date.now. */
   now?: () => number
+  /** Gossip, sync and consensus settings (consensus on/off, commit delay, request timeouts). */
+  replication?: ReplicationInit
 }
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped'
@@ -63,6 +68,8 @@ export interface Node {
   readonly host: NetworkHost
   /** Chain, mempool and ledger queries; its chain is open while the node runs. */
   readonly ledger: LedgerService
+  /** Gossip, sync and the consensus engine: how this node agrees with its peers. */
+  readonly replication: Replication
   readonly metrics: Registry
   readonly logger: Logger
   /** The API server while the node runs (and the API is on). */
@@ -107,7 +114,17 @@ export async function createNode (config: NodeConfig, options: NodeOptions = {})
   try {
     await bindNetwork(store, networkId, store.location)
     const peerId = await peerIdOf(keyPair)
+    // One signature cache for the chain store, gossip, sync and the engine: a precommit is verified once.
+    const verifier = cachingVerifier()
+    const ledger = ledgerService(options.ledger)({
+      store, genesis, logger, verifier, ...(options.now !== undefined ? { now: options.now } : {})
+    })
     const host = await createNetworkHost({
+      bans: store.namespace('bans'),
+      // Our head in the handshake, so peers know at once whether to sync from us.
+      status: () => ledger.started ? { head: { [String(ledger.chain.head.shard)]: { height: ledger.chain.height, block: ledger.chain.headCid } } } : {},
+      // On-chain reputation of a peer's DID raises its gossip score (protocols/scoring.md).
+      reputationOf: (did) => ledger.started ? totalReputation(ledger.chain.ledger.state, did, ledger.chain.head.timestamp) : 0,
       ...options.network,
       privateKey: await libp2pPrivateKey(keyPair),
       networkId,
@@ -121,7 +138,7 @@ export async function createNode (config: NodeConfig, options: NodeOptions = {})
       // the host adds its own `module: 'network'` binding
       logger
     })
-    return new IcnNode({ config, options, logger, keyPair, peerId, genesis, networkId, store, host })
+    return new IcnNode({ config, options, logger, keyPair, peerId, genesis, networkId, store, host, ledger, verifier })
   } catch (err) {
     await store.close()
     throw err
@@ -138,6 +155,8 @@ interface Parts {
   networkId: CID
   store: Store
   host: NetworkHost
+  ledger: LedgerService
+  verifier: SignatureVerifier
 }
 
 class IcnNode implements Node {
@@ -150,6 +169,7 @@ class IcnNode implements Node {
   readonly store: Store
   readonly host: NetworkHost
   readonly ledger: LedgerService
+  readonly replication: Replication
   readonly metrics = new Registry()
   readonly logger: Logger
   #api: ApiServer | undefined
@@ -170,9 +190,20 @@ class IcnNode implements Node {
     this.host = parts.host
     this.logger = parts.logger
     this.#log = parts.logger.child({ module: 'node' })
-    this.ledger = ledgerService(parts.options.ledger)({
-      store: this.store, genesis: this.genesis, logger: this.logger, ...(parts.options.now !== undefined ? { now: parts.options.now } : {})
-    })
+    this.ledger = parts.ledger
+    this.replication = new Replication({
+      home: this.config.home,
+      keyPair: this.keyPair,
+      networkId: this.networkId,
+      shard: parts.options.ledger?.shard ?? 0,
+      shards: this.genesis.shards,
+      ledger: this.ledger,
+      host: this.host,
+      logger: this.logger,
+      expectPeers: this.config.bootstrap.length > 0,
+      verifier: parts.verifier,
+      ...(parts.options.now !== undefined ? { now: parts.options.now } : {})
+    }, parts.options.replication)
     registerNodeMetrics(this.metrics, {
       version: VERSION,
       networkId: this.networkId.toString(),
@@ -187,6 +218,8 @@ class IcnNode implements Node {
         start: async () => { await this.host.start().catch((err: unknown) => { throw hostListenError(err) }) },
         stop: async () => { await this.host.stop() }
       },
+      // After the network (it needs peers to sync from), before the API (so /status has a round).
+      { name: 'replication', start: async () => { await this.replication.start() }, stop: async () => { await this.replication.stop() } },
       this.#apiComponent(parts.options.routes)
     ]
   }
@@ -269,7 +302,8 @@ class IcnNode implements Node {
       listenAddrs: () => this.host.multiaddrs(),
       api: () => this.#api?.url ?? null,
       uptimeMs: () => this.#uptimeMs(),
-      ledger: () => this.ledger.status()
+      ledger: () => this.ledger.status(),
+      replication: () => this.replication.status()
     })
   }
 }

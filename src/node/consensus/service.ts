@@ -50,7 +50,7 @@ export interface ConsensusServiceComponents {
 }
 
 export interface ConsensusServiceInit {
-  /** Wait after a commit before starting the next height, so proposers gather transactions. Default 200 ms. */
+  /** Wait after a commit before starting the next height: late precommits still join the certificate (a validator is not charged a miss for being a few ms slower than the quorum) and proposers gather transactions. Default 400 ms. */
   commitDelayMs?: number
   /** How often the engine gets a clock tick (re-broadcast, relay when stuck). Default 500 ms. */
   tickMs?: number
@@ -60,6 +60,17 @@ export interface ConsensusServiceInit {
 }
 
 type MessageInput = Extract<EngineInput<Block>, { type: 'proposal' | 'vote' | 'commit' }>
+
+/** Network messages remembered for a restart after sync (a few heights of a large validator set). */
+const RECENT_MESSAGES = 4096
+
+function messageHeight (m: MessageInput): number {
+  switch (m.type) {
+    case 'proposal': return m.proposal.height
+    case 'vote': return m.vote.height
+    case 'commit': return m.commit.height
+  }
+}
 
 export class ConsensusService {
   readonly #c: ConsensusServiceComponents
@@ -79,10 +90,12 @@ export class ConsensusService {
   #draining = false
   #committing = false
   #dropped = 0
+  /** Recent network messages, replayed into a fresh engine after a sync moved the head. */
+  #recent: MessageInput[] = []
 
   constructor (components: ConsensusServiceComponents, init: ConsensusServiceInit = {}) {
     this.#c = components
-    this.#commitDelayMs = init.commitDelayMs ?? 200
+    this.#commitDelayMs = init.commitDelayMs ?? 400
     this.#tickMs = init.tickMs ?? 500
     this.#maxQueued = init.maxQueuedMessages ?? 20_000
     this.#rebroadcastMs = init.rebroadcastMs
@@ -160,7 +173,11 @@ export class ConsensusService {
     this.#app.clear()
     this.#c.wal.reset()
     this.#engine = this.#newEngine()
-    this.#control = [{ type: 'start', now: this.#now(), height: this.#c.chain().height + 1, lastCommit: this.#c.headCommit() }]
+    const height = this.#c.chain().height + 1
+    this.#control = [{ type: 'start', now: this.#now(), height, lastCommit: this.#c.headCommit() }]
+    // Votes and proposals of the new height may have arrived while we were behind; without them the
+    // fresh engine would wait for messages its peers already sent (and stay one height behind).
+    this.#messages = this.#recent.filter((m) => messageHeight(m) >= height)
     this.#drain()
   }
 
@@ -172,6 +189,8 @@ export class ConsensusService {
       this.#dropped++
     }
     this.#messages.push(input)
+    this.#recent.push(input)
+    if (this.#recent.length > RECENT_MESSAGES) this.#recent.splice(0, this.#recent.length - RECENT_MESSAGES / 2)
     this.#drain()
   }
 
@@ -208,7 +227,20 @@ export class ConsensusService {
     this.#carryOut(outputs)
   }
 
+  /**
+   * Carries out outputs in order. If one fails (the WAL cannot be written, say), nothing after it
+   * happens and consensus stops: a vote that was not logged must never be sent.
+   */
   #carryOut (outputs: Array<EngineOutput<Block>>): void {
+    try {
+      this.#carryOutUnsafe(outputs)
+    } catch (err) {
+      this.#log.fatal({ err }, 'consensus output failed; consensus stops to stay safe')
+      this.stop()
+    }
+  }
+
+  #carryOutUnsafe (outputs: Array<EngineOutput<Block>>): void {
     for (const out of outputs) {
       switch (out.type) {
         case 'wal': this.#c.wal.append(out.entry as WalEntry<Block>); break
