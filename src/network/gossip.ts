@@ -4,9 +4,10 @@
  *
  * Gossipsub runs with `asyncValidation`: it delivers every new message as `gossipsub:message`, holds
  * it in its cache and forwards it only after we call `reportMessageValidationResult`. Accept forwards
- * and hands the bytes to the topic handler; ignore drops silently; reject drops and lowers the sender's
- * gossipsub score (SPEC §11). A message from a peer that has not passed the handshake is ignored
- * before the topic validator sees it.
+ * and hands the bytes to the topic handler; ignore drops silently; reject drops it, and the peer that
+ * forwarded it is reported to the peer scorer (SPEC §11) — by the topic's own validation for its rules
+ * (src/network/topics), by this router for the oversize rule it applies itself. A message from a peer
+ * that has not passed the handshake is ignored before the topic validator sees it.
  */
 import { TopicValidatorResult, type GossipSub, type GossipsubMessage } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
@@ -58,6 +59,8 @@ export interface GossipRouterInit {
   isVerified: (peerId: string) => boolean
   /** Larger payloads are rejected before their validator runs. */
   maxMessageBytes: number
+  /** Told about the rejects the router decides itself (oversize payloads), to penalise the forwarder. */
+  onReject?: (peerId: string, topic: string, reason: 'TOO_LARGE') => void
   log: Logger
 }
 
@@ -131,7 +134,10 @@ export class GossipRouter {
     // [IGNORE] the forwarding peer has not passed the handshake
     if (!this.init.isVerified(from.toString())) return 'ignore'
     // [REJECT] oversize payload
-    if (data.byteLength > this.init.maxMessageBytes) return 'reject'
+    if (data.byteLength > this.init.maxMessageBytes) {
+      this.init.onReject?.(from.toString(), entry.name, 'TOO_LARGE')
+      return 'reject'
+    }
     try {
       return await entry.validate(data, from)
     } catch (err) {

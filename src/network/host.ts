@@ -1,7 +1,8 @@
 /**
- * The network host: one libp2p node plus the ICN handshake, gossip topic registry and discovery, behind
- * the small surface the node and the API use. `createNetworkHost` builds it; `start()` listens, dials
- * the bootstrap peers and starts discovery; `stop()` releases every socket, timer and listener.
+ * The network host: one libp2p node plus the ICN handshake, gossip topic registry, discovery and the
+ * peer scorer, behind the small surface the node and the API use. `createNetworkHost` builds it;
+ * `start()` loads the persisted bans, listens, dials the bootstrap peers and starts discovery; `stop()`
+ * releases every socket, timer and listener.
  */
 import { TypedEventEmitter, type Connection, type Libp2p, type PeerId, type StreamHandler } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -11,7 +12,8 @@ import { didFromPeerId } from '../identity/index.ts'
 import { HandshakeService, type Status } from './handshake/index.ts'
 import { GossipRouter, asGossipRuntime, type GossipHandler, type GossipValidator } from './gossip.ts'
 import { Discovery } from './discovery.ts'
-import { PeerTable, refusedPeerGater } from './peers.ts'
+import { PeerTable, refusedPeerGater, scorerRefusals } from './peers.ts'
+import { peerScorer, handshakeAction, type PeerScorer, type PeerBanned, type PeerDisconnectRequest } from './scoring/index.ts'
 import { createIcnLibp2p, type IcnServices } from './libp2p.ts'
 import { NetworkError, type HandshakeError } from './errors.ts'
 import * as d from './constants.ts'
@@ -38,6 +40,7 @@ function peerIdOfAddr (addr: Multiaddr): string | undefined {
 class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<IcnServices>
+  readonly scorer: PeerScorer
   private readonly peerTable: PeerTable
   private readonly handshake: HandshakeService
   private readonly gossip: GossipRouter
@@ -46,10 +49,11 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
   private readonly log: Logger
   private state: 'created' | 'running' | 'stopped' = 'created'
 
-  constructor (init: NetworkHostInit, libp2p: Libp2p<IcnServices>, peers: PeerTable, log: Logger) {
+  constructor (init: NetworkHostInit, libp2p: Libp2p<IcnServices>, peers: PeerTable, scorer: PeerScorer, log: Logger) {
     super()
     this.libp2p = libp2p
     this.peerId = libp2p.peerId
+    this.scorer = scorer
     this.peerTable = peers
     this.log = log
     this.handshakeTimeoutMs = init.handshakeTimeoutMs ?? d.DEFAULT_HANDSHAKE_TIMEOUT_MS
@@ -70,6 +74,7 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
       networkId: init.networkId,
       isVerified: (id) => peers.isVerified(id),
       maxMessageBytes: init.gossip?.maxMessageBytes ?? d.DEFAULT_GOSSIP_MAX_MESSAGE_BYTES,
+      onReject: (peerId, topic, reason) => { scorer.report(peerId, 'low', `gossip:${topic}:${reason}`) },
       log
     })
     this.discovery = new Discovery({
@@ -88,6 +93,10 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
   async start (): Promise<void> {
     if (this.state !== 'created') throw new NetworkError('NOT_STARTED', `a host cannot start when ${this.state}; create a new one`)
     this.state = 'running'
+    // bans first: the gater consults them from the first connection on
+    await this.scorer.start()
+    this.scorer.addEventListener('peer:disconnect', this.onScoreDisconnect)
+    this.scorer.addEventListener('peer:ban', this.onScoreBan)
     this.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     this.gossip.start()
     await this.handshake.start()
@@ -105,9 +114,12 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
     this.discovery.stop()
     this.handshake.stop()
     this.gossip.stop()
+    this.scorer.removeEventListener('peer:disconnect', this.onScoreDisconnect)
+    this.scorer.removeEventListener('peer:ban', this.onScoreBan)
     this.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     await this.libp2p.stop()
     this.peerTable.clear()
+    await this.scorer.stop()
     this.log.info('network host stopped')
   }
 
@@ -209,7 +221,23 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
   }
 
   private onRefused (peerId: PeerId, error: HandshakeError): void {
+    // the refusal itself is already a ban (PeerTable.refuse); the score keeps the pattern
+    this.scorer.report(peerId.toString(), handshakeAction(error.code), `handshake:${error.code}`)
     this.safeDispatchEvent('peer:refused', { detail: { peerId: peerId.toString(), reason: error.code, message: error.message } })
+  }
+
+  private readonly onScoreDisconnect = (evt: CustomEvent<PeerDisconnectRequest>): void => {
+    this.hangUpForConduct(evt.detail.peerId, 'disconnecting', evt.detail)
+  }
+
+  private readonly onScoreBan = (evt: CustomEvent<PeerBanned>): void => {
+    this.hangUpForConduct(evt.detail.peerId, 'banning', evt.detail)
+  }
+
+  private hangUpForConduct (peerId: string, what: string, detail: { score: number, reason: string }): void {
+    if (this.state !== 'running' || !this.libp2p.getConnections().some((c) => c.remotePeer.toString() === peerId)) return
+    this.log.info({ peer: peerId, score: detail.score, reason: detail.reason }, `${what} a peer for its conduct`)
+    this.hangUp(peerId).catch((err: unknown) => { this.log.debug({ peer: peerId, err }, 'hang-up for conduct failed') })
   }
 
   private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
@@ -233,8 +261,21 @@ export async function createNetworkHost (init: NetworkHostInit): Promise<Network
   const listen = init.listen.map((a) => parseAddr(a, false).toString())
   const announce = (init.announce ?? []).map((a) => parseAddr(a, false).toString())
   for (const a of init.bootstrap ?? []) parseAddr(a, true)
-  const peers = new PeerTable()
   const log = (init.logger ?? pino({ enabled: false })).child({ module: 'network' })
+  const scorer = peerScorer(init.scoring)({
+    ...(init.bans !== undefined ? { store: init.bans } : {}),
+    ...(init.reputationOf !== undefined ? { reputationOf: init.reputationOf } : {}),
+    ...(init.scoringMetrics !== undefined ? { metrics: init.scoringMetrics } : {}),
+    ...(init.logger !== undefined ? { logger: init.logger } : {})
+  })
+  // one list of refusals: a handshake refusal is a ban on the scorer's (persisted) ban list
+  const peers = new PeerTable(Date.now, scorerRefusals(scorer))
+  const appScore = (peerId: string): number => {
+    const record = peers.get(peerId)
+    if (record?.verified !== true) return d.UNVERIFIED_PEER_SCORE
+    return scorer.applicationScore(peerId, record.status?.did)
+  }
+  const maxMessageBytes = init.gossip?.maxMessageBytes ?? d.DEFAULT_GOSSIP_MAX_MESSAGE_BYTES
   const libp2p = await createIcnLibp2p({
     privateKey: init.privateKey,
     listen,
@@ -243,14 +284,17 @@ export async function createNetworkHost (init: NetworkHostInit): Promise<Network
     maxConnections: init.maxConnections ?? d.DEFAULT_MAX_CONNECTIONS,
     inboundConnectionThreshold: init.inboundConnectionThreshold ?? d.DEFAULT_INBOUND_CONNECTION_THRESHOLD,
     gater: refusedPeerGater(peers),
-    isVerified: (id) => peers.isVerified(id),
+    appScore,
     gossip: {
       D: init.gossip?.D ?? d.DEFAULT_GOSSIP_D,
       Dlo: init.gossip?.Dlo ?? d.DEFAULT_GOSSIP_DLO,
       Dhi: init.gossip?.Dhi ?? d.DEFAULT_GOSSIP_DHI,
       ipColocationFactorWeight: init.gossip?.ipColocationFactorWeight ?? d.DEFAULT_IP_COLOCATION_FACTOR_WEIGHT,
-      ipColocationFactorThreshold: init.gossip?.ipColocationFactorThreshold ?? d.DEFAULT_IP_COLOCATION_FACTOR_THRESHOLD
+      ipColocationFactorThreshold: init.gossip?.ipColocationFactorThreshold ?? d.DEFAULT_IP_COLOCATION_FACTOR_THRESHOLD,
+      heartbeatIntervalMs: init.gossip?.heartbeatIntervalMs ?? d.DEFAULT_GOSSIP_HEARTBEAT_MS,
+      seenTtlMs: init.gossip?.seenTtlMs ?? d.DEFAULT_GOSSIP_SEEN_TTL_MS,
+      maxMessageBytes
     }
   })
-  return new Host(init, libp2p, peers, log)
+  return new Host(init, libp2p, peers, scorer, log)
 }

@@ -13,8 +13,12 @@ import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import type { ConnectionGater, Ed25519PrivateKey, Libp2p } from '@libp2p/interface'
 import { messageId } from './topics.ts'
 import {
-  SCORE_GOSSIP_THRESHOLD, SCORE_PUBLISH_THRESHOLD, SCORE_GRAYLIST_THRESHOLD, UNVERIFIED_PEER_SCORE
+  SCORE_GOSSIP_THRESHOLD, SCORE_PUBLISH_THRESHOLD, SCORE_GRAYLIST_THRESHOLD, APP_SPECIFIC_WEIGHT,
+  OPPORTUNISTIC_GRAFT_THRESHOLD, GOSSIP_MESSAGES_PER_FRAME
 } from './constants.ts'
+
+/** it-length-prefixed's default frame cap, which gossipsub uses unless told otherwise. */
+const DEFAULT_FRAME_BYTES = 4 * 1024 * 1024
 
 export interface IcnServices extends Record<string, unknown> {
   identify: Identify
@@ -31,14 +35,17 @@ export interface Libp2pOptions {
   maxConnections: number
   inboundConnectionThreshold: number
   gater: ConnectionGater
-  /** Whether a peer (by PeerId string) has passed the handshake; feeds the gossipsub app score. */
-  isVerified: (peerId: string) => boolean
+  /** Gossipsub application-specific score of a peer (by PeerId string): see the host. */
+  appScore: (peerId: string) => number
   gossip: {
     D: number
     Dlo: number
     Dhi: number
     ipColocationFactorWeight: number
     ipColocationFactorThreshold: number
+    heartbeatIntervalMs: number
+    seenTtlMs: number
+    maxMessageBytes: number
   }
 }
 
@@ -75,19 +82,29 @@ export async function createIcnLibp2p (opts: Libp2pOptions): Promise<Libp2p<IcnS
         floodPublish: true,
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
+        // parameters and their reasons: protocols/gossip.md ("Parameters") and protocols/scoring.md
         D: opts.gossip.D,
         Dlo: opts.gossip.Dlo,
         Dhi: opts.gossip.Dhi,
+        heartbeatInterval: opts.gossip.heartbeatIntervalMs,
+        seenTTL: opts.gossip.seenTtlMs,
+        doPX: false,
+        // an RPC frame can carry several messages (IWANT answers), so it may exceed one message's cap
+        maxInboundDataLength: Math.max(DEFAULT_FRAME_BYTES, GOSSIP_MESSAGES_PER_FRAME * opts.gossip.maxMessageBytes + 64 * 1024),
         scoreParams: {
-          appSpecificScore: (peerId) => opts.isVerified(peerId) ? 0 : UNVERIFIED_PEER_SCORE,
-          appSpecificWeight: 1,
+          // no topic scores: message rates on small networks are too low and uneven to calibrate
+          // mesh-delivery penalties, and invalid messages are scored by the application (P5) instead
+          topics: {},
+          appSpecificScore: opts.appScore,
+          appSpecificWeight: APP_SPECIFIC_WEIGHT,
           IPColocationFactorWeight: opts.gossip.ipColocationFactorWeight,
           IPColocationFactorThreshold: opts.gossip.ipColocationFactorThreshold
         },
         scoreThresholds: {
           gossipThreshold: SCORE_GOSSIP_THRESHOLD,
           publishThreshold: SCORE_PUBLISH_THRESHOLD,
-          graylistThreshold: SCORE_GRAYLIST_THRESHOLD
+          graylistThreshold: SCORE_GRAYLIST_THRESHOLD,
+          opportunisticGraftThreshold: OPPORTUNISTIC_GRAFT_THRESHOLD
         }
       })
     }

@@ -1,9 +1,12 @@
 /**
- * What the host knows about each connected peer (handshake pending or verified), the list of refused
- * peers with their expiry, and the libp2p connection gater that enforces that list.
+ * What the host knows about each connected peer (handshake pending or verified), which peers are
+ * refused, and the libp2p connection gater that enforces it. Refusals live in a `Refusals` list: in
+ * the host that is the peer scorer's ban list (a handshake refusal is a ban there, persisted like any
+ * other); on its own the table keeps an in-memory list.
  */
 import type { ConnectionGater, PeerId } from '@libp2p/interface'
 import type { Status } from './handshake/index.ts'
+import type { PeerScorer } from './scoring/index.ts'
 
 export interface PeerRecord {
   readonly peerId: string
@@ -18,14 +21,45 @@ export interface PeerRecord {
   waiters: Array<(verified: boolean) => void>
 }
 
+/** Where refusals are recorded and looked up. */
+export interface Refusals {
+  /** Keeps `peerId` out for `ms` (a longer refusal already in force is kept). */
+  refuse: (peerId: string, ms: number) => void
+  isRefused: (peerId: string) => boolean
+}
+
+/** Refusals on the scorer's ban list: a refusal is a ban for its duration, persisted like any ban. */
+export function scorerRefusals (scorer: Pick<PeerScorer, 'ban' | 'isBanned'>): Refusals {
+  return {
+    // not announced: the handshake service hangs up itself, once the peer has read why it was refused
+    refuse: (peerId, ms) => { scorer.ban(peerId, ms, 'handshake refused', { announce: false }) },
+    isRefused: (peerId) => scorer.isBanned(peerId)
+  }
+}
+
+/** Refused peer id → expiry, in memory, for a table used without a scorer. */
+function memoryRefusals (now: () => number): Refusals & { clear: () => void } {
+  const refused = new Map<string, number>()
+  return {
+    refuse: (peerId, ms) => { refused.set(peerId, Math.max(refused.get(peerId) ?? 0, now() + ms)) },
+    isRefused: (peerId) => {
+      const until = refused.get(peerId)
+      if (until === undefined) return false
+      if (until > now()) return true
+      refused.delete(peerId)
+      return false
+    },
+    clear: () => { refused.clear() }
+  }
+}
+
 export class PeerTable {
   private readonly records = new Map<string, PeerRecord>()
-  /** Refused peer id → time (ms since epoch) the refusal expires. */
-  private readonly refused = new Map<string, number>()
-  private readonly now: () => number
+  private readonly refusals: Refusals & { clear?: () => void }
 
-  constructor (now: () => number = Date.now) {
-    this.now = now
+  /** `refusals` defaults to an in-memory list that `clear()` empties; an external one outlives the table. */
+  constructor (now: () => number = Date.now, refusals?: Refusals) {
+    this.refusals = refusals ?? memoryRefusals(now)
   }
 
   get (peerId: string): PeerRecord | undefined {
@@ -100,21 +134,17 @@ export class PeerTable {
   }
 
   refuse (peerId: string, ms: number): void {
-    this.refused.set(peerId, this.now() + ms)
+    this.refusals.refuse(peerId, ms)
   }
 
   isRefused (peerId: string): boolean {
-    const until = this.refused.get(peerId)
-    if (until === undefined) return false
-    if (until > this.now()) return true
-    this.refused.delete(peerId)
-    return false
+    return this.refusals.isRefused(peerId)
   }
 
-  /** Forgets everything and clears every timer; the host calls it on stop. */
+  /** Forgets every peer and clears every timer (and an in-memory refusal list); the host calls it on stop. */
   clear (): void {
     for (const peerId of [...this.records.keys()]) this.delete(peerId)
-    this.refused.clear()
+    this.refusals.clear?.()
   }
 
   private clearDeadline (record: PeerRecord): void {

@@ -2,6 +2,8 @@
 import type { Ed25519PrivateKey, Libp2p, PeerId, StreamHandler, TypedEventTarget } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { CID } from '../codec/index.ts'
+import type { Namespace } from '../storage/index.ts'
+import type { PeerScorer, PeerScorerInit, ScoringMetrics } from './scoring/index.ts'
 import type { Status } from './handshake/index.ts'
 import type { HandshakeErrorCode } from './errors.ts'
 import type { GossipHandler, GossipValidator } from './gossip.ts'
@@ -16,8 +18,16 @@ export interface GossipInit {
   D?: number
   Dlo?: number
   Dhi?: number
-  /** Payloads larger than this are rejected. Default 1 MiB. */
+  /**
+   * Payloads larger than this are rejected before any topic validator runs (and the forwarding peer
+   * is reported). Must be at least the consensus maxBlockBytes plus 4 KiB, or full blocks cannot be
+   * proposed. Default 1 MiB + 64 KiB.
+   */
   maxMessageBytes?: number
+  /** Gossipsub heartbeat. Default 1000 ms. */
+  heartbeatIntervalMs?: number
+  /** How long gossipsub remembers a message id as seen. Default 120 000 ms. */
+  seenTtlMs?: number
 }
 
 export interface NetworkHostInit {
@@ -44,8 +54,18 @@ export interface NetworkHostInit {
   bootstrapBackoffMaxMs?: number
   /** Budget of one handshake and of an inbound connection's wait for it. Default 5 000 ms. */
   handshakeTimeoutMs?: number
-  /** How long a refused peer is neither dialled nor accepted. Default 600 000 ms. */
+  /** How long a peer refused at the handshake is banned (neither dialled nor accepted). Default 600 000 ms. */
   refusedPeerBanMs?: number
+  /** Peer conduct scoring thresholds and timings (protocols/scoring.md). Defaults in scoring/constants.ts. */
+  scoring?: PeerScorerInit
+  /** Store namespace the ban list is persisted in (the node passes `store.namespace('bans')`). Default: memory only. */
+  bans?: Namespace
+  /**
+   * A member's total on-chain reputation in milli-points (the ledger's totalReputation at the head), used
+   * for the gossipsub score bonus of a verified peer through its DID. Default: no bonus.
+   */
+  reputationOf?: (did: string) => number
+  scoringMetrics?: ScoringMetrics
   /** Extra status fields for the handshake, read at every handshake (chain heads move). Default none. */
   status?: () => Pick<Status, 'head'>
   /** Default: logging off. */
@@ -83,7 +103,7 @@ export interface PeerDisconnectedDetail { peerId: string }
 export interface NetworkHostEvents {
   /** The peer passed the handshake (once per connection episode). */
   'peer:verified': CustomEvent<PeerVerifiedDetail>
-  /** The peer failed the handshake; it is being hung up and is refused for a while. */
+  /** The peer failed the handshake; it is being hung up and is banned for the refusal period. */
   'peer:refused': CustomEvent<PeerRefusedDetail>
   /** The last connection to the peer closed. */
   'peer:disconnected': CustomEvent<PeerDisconnectedDetail>
@@ -93,6 +113,12 @@ export interface NetworkHost extends TypedEventTarget<NetworkHostEvents> {
   readonly peerId: PeerId
   /** The underlying node, for what the host does not wrap (services.dht, services.pubsub, peerStore). */
   readonly libp2p: Libp2p<IcnServices>
+  /**
+   * Peer conduct scores and bans (protocols/scoring.md). Other modules report misconduct through
+   * `scorer.report(peerId, action, reason)`; the host hangs up on peers the scorer disconnects or bans
+   * and its connection gater refuses them. Handshake refusals are bans on the same list.
+   */
+  readonly scorer: PeerScorer
   start: () => Promise<void>
   /** Stops libp2p and releases every timer and listener. A stopped host cannot restart: create anew. */
   stop: () => Promise<void>

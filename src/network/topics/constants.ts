@@ -1,0 +1,39 @@
+/**
+ * The gossip topics and the defaults of the gossip service (protocols/gossip.md). Defaults are applied
+ * once in `createGossip` as `init.x ?? DEFAULT_X`.
+ */
+
+/**
+ * The topics, in the order the validation worker serves their queues: consensus first, so a flood of
+ * transactions never delays a proposal or a vote.
+ */
+export const GOSSIP_TOPICS = ['proposal', 'vote', 'evidence', 'tx'] as const
+export type GossipTopic = typeof GOSSIP_TOPICS[number]
+
+/**
+ * The topic's name as the host knows it, `<topic>-s<shard>` (on the wire `/icn/<networkId>/<topic>-s<shard>/1`):
+ * every shard is its own chain with its own consensus, so each gets its own meshes, and a node joins
+ * only the shards it serves.
+ */
+export function gossipTopicName (topic: GossipTopic, shard: number): string {
+  return `${topic}-s${shard}`
+}
+
+/** Largest vote message. A vote encodes to about 250 bytes; the cap leaves room, never for a second vote. */
+export const VOTE_MESSAGE_MAX_BYTES = 1024
+/** Largest evidence message: two votes. */
+export const EVIDENCE_MESSAGE_MAX_BYTES = 2048
+/** What a proposal message may add around its block: the signed proposal, `sentAt` and CBOR framing. */
+export const PROPOSAL_ENVELOPE_BYTES = 4096
+
+/** SPEC §11: 1,000 messages per 60 s per peer. */
+export const DEFAULT_RATE_LIMIT_MESSAGES = 1000
+export const DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000
+
+/** Messages the validation worker handles before it yields to the event loop... */
+export const DEFAULT_BATCH_SIZE = 64
+/** ...or milliseconds it spends, whichever comes first (a proposal with a full block takes several ms). */
+export const DEFAULT_BATCH_MS = 20
+
+/** Signatures (votes, proposals) and offences (evidence) remembered per topic to ignore duplicates. */
+export const DEFAULT_SEEN_CACHE_SIZE = 16_384
