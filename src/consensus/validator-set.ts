@@ -97,12 +97,14 @@ export function hasOneThird (set: ValidatorSet, power: bigint): boolean {
 }
 
 /**
- * The proposer of (height, round): a weighted draw seeded by the parent block's CID and the round,
- * skipping the proposers of the last min(cooldown, n − 1) blocks (`recentProposers`, newest first).
+ * The proposer of (height, round): a weighted draw seeded by the parent block's CID and the round.
+ * In round 0 the proposers of the last min(cooldown, n − 1) blocks (`recentProposers`, newest first)
+ * are skipped. Later rounds draw from everyone: BFT liveness needs every validator to propose in some
+ * round, since a validator locked on a block may be the only one able to re-propose it.
  */
 export function selectProposer (set: ValidatorSet, parent: CID, round: number, recentProposers: readonly string[], cooldown: number): Validator {
   if (set.validators.length === 0) throw new Error('empty validator set has no proposer')
-  const skip = new Set(recentProposers.slice(0, Math.min(cooldown, set.validators.length - 1)))
+  const skip = new Set(round === 0 ? recentProposers.slice(0, Math.min(cooldown, set.validators.length - 1)) : [])
   const pool = set.validators.filter((v) => !skip.has(v.did) && v.weight > 0n)
   const candidates = pool.length > 0 ? pool : set.validators
   const total = candidates.reduce((a, v) => a + v.weight, 0n)
