@@ -41,6 +41,8 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<IcnServices>
   readonly scorer: PeerScorer
+  /** Peers cut off by fault injection; the connection gater reads the same set. */
+  private readonly partitioned: Set<string>
   private readonly peerTable: PeerTable
   private readonly handshake: HandshakeService
   private readonly gossip: GossipRouter
@@ -49,8 +51,9 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
   private readonly log: Logger
   private state: 'created' | 'running' | 'stopped' = 'created'
 
-  constructor (init: NetworkHostInit, libp2p: Libp2p<IcnServices>, peers: PeerTable, scorer: PeerScorer, log: Logger) {
+  constructor (init: NetworkHostInit, libp2p: Libp2p<IcnServices>, peers: PeerTable, scorer: PeerScorer, log: Logger, partitioned: Set<string>) {
     super()
+    this.partitioned = partitioned
     this.libp2p = libp2p
     this.peerId = libp2p.peerId
     this.scorer = scorer
@@ -194,6 +197,23 @@ class Host extends TypedEventEmitter<NetworkHostEvents> implements NetworkHost {
     await this.libp2p.hangUp(typeof peerId === 'string' ? peerIdFromString(peerId) : peerId)
   }
 
+  async partition (peerIds: Iterable<string>): Promise<void> {
+    const ids = [...peerIds]
+    for (const id of ids) this.partitioned.add(id)
+    await Promise.all(ids.map(async (id) => { await this.hangUp(id).catch(() => {}) }))
+  }
+
+  heal (): void {
+    const ids = [...this.partitioned]
+    this.partitioned.clear()
+    // Reconnect at once rather than at the next discovery round; the peer store has their addresses.
+    for (const id of ids) void this.libp2p.dial(peerIdFromString(id)).catch(() => {})
+  }
+
+  partitionedFrom (): string[] {
+    return [...this.partitioned]
+  }
+
   async handle (protocol: string, handler: StreamHandler, opts: ProtocolHandlerOptions = {}): Promise<void> {
     const requireVerified = opts.requireVerified ?? true
     const wrapped: StreamHandler = async (stream, connection) => {
@@ -276,6 +296,7 @@ export async function createNetworkHost (init: NetworkHostInit): Promise<Network
     return scorer.applicationScore(peerId, record.status?.did)
   }
   const maxMessageBytes = init.gossip?.maxMessageBytes ?? d.DEFAULT_GOSSIP_MAX_MESSAGE_BYTES
+  const partitioned = new Set<string>()
   const libp2p = await createIcnLibp2p({
     privateKey: init.privateKey,
     listen,
@@ -283,7 +304,7 @@ export async function createNetworkHost (init: NetworkHostInit): Promise<Network
     dhtProtocol: `${init.dhtProtocolPrefix ?? d.DEFAULT_DHT_PROTOCOL_PREFIX}/kad/1.0.0`,
     maxConnections: init.maxConnections ?? d.DEFAULT_MAX_CONNECTIONS,
     inboundConnectionThreshold: init.inboundConnectionThreshold ?? d.DEFAULT_INBOUND_CONNECTION_THRESHOLD,
-    gater: refusedPeerGater(peers),
+    gater: refusedPeerGater(peers, partitioned),
     appScore,
     gossip: {
       D: init.gossip?.D ?? d.DEFAULT_GOSSIP_D,
@@ -296,5 +317,5 @@ export async function createNetworkHost (init: NetworkHostInit): Promise<Network
       maxMessageBytes
     }
   })
-  return new Host(init, libp2p, peers, scorer, log)
+  return new Host(init, libp2p, peers, scorer, log, partitioned)
 }

@@ -154,9 +154,15 @@ export class PeerTable {
   }
 }
 
-/** A connection gater that keeps refused peers out in both directions until their refusal expires. */
-export function refusedPeerGater (peers: PeerTable): ConnectionGater {
-  const denied = (peerId: PeerId): boolean => peers.isRefused(peerId.toString())
+/**
+ * A connection gater that keeps refused peers out in both directions until their refusal expires, and
+ * peers on the partition list (fault injection) out until the partition heals.
+ */
+export function refusedPeerGater (peers: PeerTable, partitioned: ReadonlySet<string> = new Set()): ConnectionGater {
+  const denied = (peerId: PeerId): boolean => {
+    const id = peerId.toString()
+    return partitioned.has(id) || peers.isRefused(id)
+  }
   return {
     denyDialPeer: denied,
     denyInboundEncryptedConnection: denied,

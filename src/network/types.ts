@@ -143,6 +143,15 @@ export interface NetworkHost extends TypedEventTarget<NetworkHostEvents> {
   /** Connects and resolves once the peer passed the handshake; rejects with a NetworkError otherwise. */
   dial: (multiaddr: string) => Promise<void>
   hangUp: (peerId: PeerId | string) => Promise<void>
+  /**
+   * Fault injection: cuts this host off from `peerIds` (existing connections hung up, new ones refused
+   * both ways, without a ban or a penalty) until `heal()`. In-process partitions for tests.
+   */
+  partition: (peerIds: Iterable<string>) => Promise<void>
+  /** Lifts every partition and redials the peers it cut off. */
+  heal: () => void
+  /** Peers this host is partitioned from. */
+  partitionedFrom: () => string[]
   /** Registers a request/response protocol on the host (see ProtocolHandlerOptions). */
   handle: (protocol: string, handler: StreamHandler, opts?: ProtocolHandlerOptions) => Promise<void>
   unhandle: (protocol: string) => Promise<void>
