@@ -12,7 +12,7 @@ import type { Logger } from 'pino'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import type { CID } from '../../codec/index.ts'
-import { cachingVerifier, createPrivValidator, type SignatureVerifier, type Commit, type ConsensusParams, type Evidence, type Vote } from '../../consensus/index.ts'
+import { cachingVerifier, createPrivValidator, signVote, voteBody, type SignatureVerifier, type Commit, type ConsensusParams, type Evidence, type Vote } from '../../consensus/index.ts'
 import { buildTx, encodeTx, getParams, txId, type Block, type ExecutedBlock } from '../../ledger/index.ts'
 import type { KeyPair } from '../../identity/index.ts'
 import type { NetworkHost } from '../../network/index.ts'
@@ -37,6 +37,12 @@ export interface ReplicationInit extends ConsensusServiceInit {
   syncCheckMs?: number
   /** At start, how long to wait for a first verified peer before deciding there is nobody to sync from. Default 10 000 ms. */
   peerWaitMs?: number
+  /**
+   * Fault injection for tests, never for production: `equivocate` makes this validator double-sign —
+   * beside each of its votes it gossips a conflicting one (for no block), signed with its key behind
+   * the signer guard's back. Honest peers must detect it and sanction it on chain.
+   */
+  faults?: { equivocate?: boolean }
 }
 
 export interface ReplicationComponents {
@@ -177,7 +183,12 @@ export class Replication {
       commit: async (block, commit, executed) => { await this.#commit(block, commit, executed) },
       broadcast: {
         proposal: (proposal, block) => { this.#publish(this.#gossip?.publishProposal(proposal, block)) },
-        vote: (vote) => { this.#publish(this.#gossip?.publishVote(vote)) },
+        vote: (vote) => {
+          this.#publish(this.#gossip?.publishVote(vote))
+          if (this.#init.faults?.equivocate === true && vote.block !== null) {
+            this.#publish(this.#gossip?.publishVote(signVote(this.#c.keyPair, { ...voteBody(vote), block: null })))
+          }
+        },
         evidence: (evidence) => { this.#onEvidence(evidence) }
       },
       ...(this.#init.consensus !== false ? { signer: createPrivValidator(this.#c.keyPair, fileSignerStore(join(this.#c.home, 'signer-state.cbor'))) } : {}),
