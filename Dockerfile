@@ -1,9 +1,12 @@
 # icn node image. Two stages: the first installs production dependencies (classic-level ships a
 # prebuilt binary, so no compiler is needed), the second is a slim runtime that runs as the
-# unprivileged `node` user. The TypeScript sources run directly on Node 24 (type stripping).
+# unprivileged `node` user (uid 1000). The TypeScript sources run directly on Node 24 (type stripping):
+# there is no build step, so the runtime holds the sources as they are in the repository.
 #
 #   docker build -t icn .
-#   docker run --rm -p 4001:4001 -p 8080:8080 -v icn-data:/data icn start --home /data --init
+#   docker run --rm -p 127.0.0.1:4001:4001 -p 127.0.0.1:8080:8080 -v icn-data:/data icn start --init
+#
+# A four-validator federation plus an observer: docker-compose.yml and docs/docker.md.
 
 FROM node:24-slim AS deps
 WORKDIR /app
@@ -11,6 +14,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-slim AS runtime
+# Defaults for a node in a container; each is an `icn start` setting (config/README.md) that
+# docker-compose.yml or `docker run -e` may override.
 ENV NODE_ENV=production \
     ICN_HOME=/data \
     ICN_LISTEN=/ip4/0.0.0.0/tcp/4001 \
@@ -27,7 +32,9 @@ USER node
 VOLUME ["/data"]
 # 4001: libp2p (TCP), 8080: HTTP API
 EXPOSE 4001 8080
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/status').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Healthy while GET /status answers on the API port ICN_API names (0.0.0.0 and [::] are asked on loopback).
+# The API comes up once the node has started, after at most ~10 s of waiting for a first peer.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "const a = process.env.ICN_API || '127.0.0.1:8080'; const i = a.lastIndexOf(':'); let h = a.slice(0, i); if (h === '' || h === '0.0.0.0' || h === '[::]') h = '127.0.0.1'; fetch('http://' + h + ':' + a.slice(i + 1) + '/status').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/icn.js"]
-CMD ["start", "--home", "/data"]
+CMD ["start"]

@@ -59,3 +59,13 @@ export const MANIFEST_FILE = 'testnet.json'
 export const GENESIS_FILE = 'genesis.json'
 export const KEYS_DIR = 'keys'
 export const NODE_LOG_FILE = 'node.log'
+
+/** Container testnets (`icn testnet prepare`, docker-compose.yml): the validator services. */
+export const DEFAULT_COMPOSE_HOSTS: readonly string[] = ['node0', 'node1', 'node2', 'node3']
+/** libp2p TCP port inside every container. */
+export const DEFAULT_COMPOSE_P2P_PORT = 4001
+/** HTTP API port inside every container. */
+export const DEFAULT_COMPOSE_API_PORT = 8080
+/** The shared volume's directory under the prepare directory: genesis, manifest, member keys. */
+export const COMPOSE_SHARED_DIR = 'shared'
+export const COMPOSE_MANIFEST_FILE = 'compose.json'

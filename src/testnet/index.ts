@@ -13,6 +13,9 @@
  *   start, status, apiUrl, kill, stop, restart, pause, resume, addNode, logTail, stopAll
  * - `portsInUse(host, ports)`, `leasePortBlock()`: ports free now, and blocks of ports reserved
  *   across processes (parallel tests)
+ * - `prepareComposeTestnet({dir, hosts?, observers?, port?, apiPort?, owner?, …genesis})` →
+ *   `PreparedComposeTestnet`: homes for docker-compose.yml's services, peers named
+ *   `/dns4/<service>/tcp/<port>/p2p/<id>` (`icn testnet prepare`, run by the compose `init` service)
  *
  * Ports: node i listens for libp2p on basePort + i (default 4001 + i) and serves its API on
  * apiBasePort + i (default 8080 + i), on 127.0.0.1.
@@ -37,3 +40,10 @@ export { NodeProcess, CLI_MAIN, describeExit, type NodeExit, type NodeProcessSta
 export { fetchStatus, type TestnetNodeStatus } from './status.ts'
 export { formatNodeTable } from './table.ts'
 export { canBind, portsInUse, leasePortBlock, LEASE_BLOCK_SIZE, LEASE_RANGE_START, LEASE_RANGE_END, type PortLease, type LeaseOptions } from './ports.ts'
+export {
+  DEFAULT_COMPOSE_HOSTS, DEFAULT_COMPOSE_P2P_PORT, DEFAULT_COMPOSE_API_PORT, COMPOSE_SHARED_DIR, COMPOSE_MANIFEST_FILE
+} from './constants.ts'
+export {
+  prepareComposeTestnet, composeNodeConfig, composeAddr, checkComposePlan,
+  type PrepareComposeOptions, type PreparedComposeTestnet, type ComposeService, type ComposeRole
+} from './compose.ts'

@@ -3,13 +3,15 @@
  * where each one answers, and runs until SIGINT/SIGTERM, then stops every node cleanly (exit 0).
  * Node i listens for libp2p on --base-port + i and serves its API on --api-base-port + i. A directory
  * that already holds a testnet is restarted as it is (same chain) unless --fresh.
+ * `icn testnet prepare` only writes the homes of a container testnet (docker-compose.yml's init step).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { resolve } from 'node:path'
 import { LOG_LEVELS, type LogLevel } from '../../config/index.ts'
 import { formatPretty } from '../../log/index.ts'
 import {
-  DEFAULT_API_BASE_PORT, DEFAULT_BASE_PORT, DEFAULT_DIR, DEFAULT_HOST, DEFAULT_MEMBERS, DEFAULT_VALIDATORS, MAX_MEMBERS, MAX_NODES
+  COMPOSE_SHARED_DIR, DEFAULT_API_BASE_PORT, DEFAULT_BASE_PORT, DEFAULT_COMPOSE_API_PORT, DEFAULT_COMPOSE_HOSTS, DEFAULT_COMPOSE_P2P_PORT,
+  DEFAULT_DIR, DEFAULT_HOST, DEFAULT_MEMBERS, DEFAULT_VALIDATORS, MAX_MEMBERS, MAX_NODES
 } from '../../testnet/constants.ts'
 import { TestnetError, TESTNET_USAGE_CODES } from '../../testnet/errors.ts'
 import type { NodeLayout, PreparedTestnet, Supervisor } from '../../testnet/index.ts'
@@ -81,7 +83,7 @@ function toUsage (err: unknown): unknown {
 }
 
 export function testnetCommand (program: Command, io: CliIo): void {
-  program.command('testnet')
+  const testnet = program.command('testnet')
     .description('run a local testnet: N validator nodes on 127.0.0.1 until Ctrl-C')
     .addOption(new Option('--validators <n>', `number of validator nodes (1–${MAX_NODES}; fewer than 4 tolerate no fault)`).argParser(wholeNumber(1, MAX_NODES)).default(DEFAULT_VALIDATORS))
     .addOption(new Option('--members <n>', `member key files in <dir>/keys/ for sending transactions (default: ${DEFAULT_MEMBERS} for a new testnet)`).argParser(wholeNumber(0, MAX_MEMBERS)))
@@ -98,8 +100,9 @@ export function testnetCommand (program: Command, io: CliIo): void {
 Ports: node i listens for peers on /ip4/${DEFAULT_HOST}/tcp/<base-port + i> and serves its HTTP API on
 http://${DEFAULT_HOST}:<api-base-port + i> (defaults ${DEFAULT_BASE_PORT} + i and ${DEFAULT_API_BASE_PORT} + i).
 Each node's output goes to <dir>/node<i>/node.log. Ctrl-C stops every node cleanly.
-Another node joins with: icn start --init --home <new home> --genesis <dir>/genesis.json
-  --bootstrap <the printed bootstrap address> --listen /ip4/127.0.0.1/tcp/0 --api 127.0.0.1:0`)
+Another node joins with (docs/join.md): icn join --home <new home> --genesis <dir>/genesis.json
+  --bootstrap <the printed bootstrap address> --listen /ip4/127.0.0.1/tcp/0 --api 127.0.0.1:0
+Container testnets: icn testnet prepare --help, docker-compose.yml, docs/docker.md.`)
     .action(async (flags: TestnetFlags) => {
       const { checkPortPlan } = await import('../../testnet/layout.ts')
       try {
@@ -109,6 +112,90 @@ Another node joins with: icn start --init --home <new home> --genesis <dir>/gene
       }
       for (const warning of warnings(flags.validators)) io.stderr.write(`icn testnet: warning: ${warning}\n`)
       await runTestnet(flags, io).catch((err: unknown) => { throw toUsage(err) })
+    })
+  prepareCommand(testnet, io)
+}
+
+/** Options of `icn testnet` that `prepare` reads (commander parses them on the parent, wherever they appear). */
+interface PrepareGlobals {
+  dir: string
+  members?: number
+  seed?: string
+  genesisTime?: number
+  logLevel: LogLevel
+}
+
+interface PrepareFlags {
+  hosts: string
+  observers?: string
+  port: number
+  apiPort: number
+  chown?: { uid: number, gid: number }
+}
+
+/** testnet options that mean nothing to prepare: refused rather than silently ignored. */
+const NOT_FOR_PREPARE: ReadonlyArray<readonly [string, string]> = [
+  ['validators', '--validators (prepare takes --hosts)'], ['basePort', '--base-port (prepare takes --port)'],
+  ['apiBasePort', '--api-base-port (prepare takes --api-port)'], ['fresh', '--fresh'], ['logs', '--logs'], ['exitOnFailure', '--exit-on-failure']
+]
+
+function names (text: string): string[] {
+  return text.split(',').map((n) => n.trim()).filter((n) => n !== '')
+}
+
+function owner (text: string): { uid: number, gid: number } {
+  const m = /^(\d+):(\d+)$/.exec(text.trim())
+  if (m === null) throw new InvalidArgumentError('must be UID:GID, e.g. 1000:1000.')
+  return { uid: Number(m[1]), gid: Number(m[2]) }
+}
+
+/**
+ * `icn testnet prepare`: write the homes of a container testnet without starting anything (the
+ * docker-compose.yml `init` service runs it). See src/testnet/compose.ts for the layout.
+ */
+function prepareCommand (testnet: Command, io: CliIo): void {
+  testnet.command('prepare')
+    .description('write homes for a container testnet (docker-compose.yml): one per service, peers addressed by service name')
+    .option('--hosts <names>', 'validator service names, comma-separated', DEFAULT_COMPOSE_HOSTS.join(','))
+    .option('--observers <names>', 'observer service names, comma-separated: each gets a key and joins with `icn join`')
+    .addOption(new Option('--port <port>', 'libp2p TCP port inside every container').argParser(wholeNumber(1, 65535)).default(DEFAULT_COMPOSE_P2P_PORT))
+    .addOption(new Option('--api-port <port>', 'HTTP API port inside every container').argParser(wholeNumber(1, 65535)).default(DEFAULT_COMPOSE_API_PORT))
+    .addOption(new Option('--chown <uid:gid>', 'hand every written file to this owner (init runs as root; the nodes run as uid 1000)').argParser(owner))
+    .addHelpText('after', `
+Also takes these options of icn testnet: --dir <dir> (required: the directory the service volumes are
+mounted under; <dir>/<service>/ per node, <dir>/${COMPOSE_SHARED_DIR}/ for the genesis, manifest and member keys),
+--seed <text> (derive every key from it: known in advance, demo networks only), --genesis-time <ms>,
+--members <n> and --log-level <level>. A directory that already holds this testnet is checked and kept.`)
+    .action(async (flags: PrepareFlags, command: Command) => {
+      const parent = command.parent as Command
+      const given = NOT_FOR_PREPARE.filter(([key]) => parent.getOptionValueSource(key) === 'cli').map(([, flag]) => flag)
+      if (given.length > 0) throw new UsageError(`not options of testnet prepare: ${given.join(', ')}`)
+      if (parent.getOptionValueSource('dir') !== 'cli') throw new UsageError('testnet prepare: --dir <dir> is required (the directory the service volumes are mounted under)')
+      const g = parent.opts<PrepareGlobals>()
+      const { prepareComposeTestnet } = await import('../../testnet/compose.ts')
+      const t = await prepareComposeTestnet({
+        dir: resolve(io.cwd, g.dir),
+        hosts: names(flags.hosts),
+        observers: names(flags.observers ?? ''),
+        port: flags.port,
+        apiPort: flags.apiPort,
+        logLevel: g.logLevel,
+        ...(g.members !== undefined ? { members: g.members } : {}),
+        ...(g.seed !== undefined ? { seed: g.seed } : {}),
+        ...(g.genesisTime !== undefined ? { genesisTime: g.genesisTime } : {}),
+        ...(flags.chown !== undefined ? { owner: flags.chown } : {})
+      }).catch((err: unknown) => { throw toUsage(err) })
+      const first = t.services[0]
+      io.stdout.write(`icn testnet prepare: ${t.reused ? 'kept the existing testnet' : 'wrote a new testnet'} in ${t.dir}\n` + formatFields([
+        ['network', `${t.networkName} (${t.networkId})`],
+        ['genesis', t.genesisFile],
+        ['member keys', `${t.members.length} in ${t.sharedDir}/keys/`],
+        ...t.services.map((s) => [s.name, `${s.role} ${s.did}`] as const),
+        ['bootstrap', first?.p2pAddr ?? '']
+      ]))
+      for (const s of t.services.filter((x) => x.role === 'observer')) {
+        io.stdout.write(`${s.name} joins with: icn join --home <its volume> --genesis <shared volume>/${COMPOSE_SHARED_DIR}/genesis.json --bootstrap ${first?.p2pAddr ?? ''}\n`)
+      }
     })
 }
 
