@@ -18,6 +18,7 @@ import type { Node } from '../../node/node.ts'
 import type { PeerRefusedDetail } from '../../network/index.ts'
 import { UsageError } from '../errors.ts'
 import { formatFields, type CliIo } from '../io.ts'
+import { shutdownSignal } from '../signals.ts'
 
 /** Flags of `icn join`: the configuration keys `icn start` takes (same names, same env variables). */
 const JOIN_KEYS = ['home', 'genesis', 'bootstrap', 'listen', 'announce', 'api', 'logLevel', 'logFormat', 'network.maxConnections']
@@ -36,20 +37,6 @@ async function exists (path: string): Promise<boolean> {
   return access(path).then(() => true, () => false)
 }
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once (code 1). */
-function shutdownSignal (io: CliIo): { received: Promise<NodeJS.Signals>, dispose: () => void } {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
-  let resolveSignal: (s: NodeJS.Signals) => void = () => {}
-  const received = new Promise<NodeJS.Signals>((resolve) => { resolveSignal = resolve })
-  let count = 0
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (++count === 1) return resolveSignal(signal)
-    io.stderr.write(`icn: ${signal} again: exiting without a clean shutdown\n`)
-    process.exit(1)
-  }
-  for (const s of signals) process.on(s, onSignal)
-  return { received, dispose: () => { for (const s of signals) process.off(s, onSignal) } }
-}
 
 interface PreparedHome {
   /** The home did not exist (or was empty) before this run: nothing of the operator's is in it. */

@@ -7,25 +7,8 @@ import { KEYS, resolveConfig, describeKey, type ResolvedConfig, type FlagValues 
 import { createLogger } from '../../log/index.ts'
 import { initHome, isInitialised } from '../../node/home.ts'
 import { formatFields, type CliIo } from '../io.ts'
+import { shutdownSignal } from '../signals.ts'
 
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once (code 1). */
-function shutdownSignal (io: CliIo): { received: Promise<NodeJS.Signals>, dispose: () => void } {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
-  let resolveSignal: (s: NodeJS.Signals) => void = () => {}
-  const received = new Promise<NodeJS.Signals>((resolve) => { resolveSignal = resolve })
-  let count = 0
-  const onSignal = (signal: NodeJS.Signals): void => {
-    count++
-    if (count === 1) {
-      resolveSignal(signal)
-      return
-    }
-    io.stderr.write(`icn: ${signal} again: exiting without a clean shutdown\n`)
-    process.exit(1)
-  }
-  for (const s of signals) process.on(s, onSignal)
-  return { received, dispose: () => { for (const s of signals) process.off(s, onSignal) } }
-}
 
 function addConfigOptions (command: Command): Command {
   for (const spec of KEYS) {
