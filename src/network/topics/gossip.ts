@@ -56,7 +56,8 @@ class GossipService implements Gossip {
   readonly #now: () => number
   readonly #deps: ValidationDeps
   readonly #adapter: VerdictAdapter
-  readonly #limiter: PeerRateLimiter
+  /** Per-peer budgets: consensus topics share SPEC §11's, transactions have their own. */
+  readonly #limiters: { consensus: PeerRateLimiter, tx: PeerRateLimiter }
   readonly #queues: Record<GossipTopic, BoundedQueue<Pending>>
   readonly #batchSize: number
   readonly #batchMs: number
@@ -76,11 +77,11 @@ class GossipService implements Gossip {
       seen: { proposal: new SeenSet(seenSize), vote: new SeenSet(seenSize), evidence: new SeenSet(seenSize) }
     }
     this.#adapter = new VerdictAdapter({ scorer: opts.scorer, log: this.#log, ...(opts.metrics !== undefined ? { metrics: opts.metrics } : {}) })
-    this.#limiter = new PeerRateLimiter({
-      messages: opts.rateLimit?.messages ?? d.DEFAULT_RATE_LIMIT_MESSAGES,
-      windowMs: opts.rateLimit?.windowMs ?? d.DEFAULT_RATE_LIMIT_WINDOW_MS,
-      now: this.#now
-    })
+    const windowMs = opts.rateLimit?.windowMs ?? d.DEFAULT_RATE_LIMIT_WINDOW_MS
+    this.#limiters = {
+      consensus: new PeerRateLimiter({ messages: opts.rateLimit?.messages ?? d.DEFAULT_RATE_LIMIT_MESSAGES, windowMs, now: this.#now }),
+      tx: new PeerRateLimiter({ messages: opts.rateLimit?.txMessages ?? d.DEFAULT_TX_RATE_LIMIT_MESSAGES, windowMs, now: this.#now })
+    }
     const queue = (topic: GossipTopic): BoundedQueue<Pending> => new BoundedQueue({ ...GOSSIP_QUEUES[topic], ...opts.queues?.[topic] })
     this.#queues = { proposal: queue('proposal'), vote: queue('vote'), evidence: queue('evidence'), tx: queue('tx') }
     this.#batchSize = opts.batchSize ?? d.DEFAULT_BATCH_SIZE
@@ -108,7 +109,8 @@ class GossipService implements Gossip {
       host.unsubscribe(this.#name(topic))
       for (const pending of this.#queues[topic].drain()) pending.resolve('ignore')
     }
-    this.#limiter.clear()
+    this.#limiters.consensus.clear()
+    this.#limiters.tx.clear()
   }
 
   async publishTx (bytes: Uint8Array): Promise<number> {
@@ -144,9 +146,11 @@ class GossipService implements Gossip {
   async #enqueue (topic: GossipTopic, data: Uint8Array, peer: PeerId): Promise<GossipVerdict> {
     if (!this.#running) return 'ignore'
     const from = peer.toString()
-    // [IGNORE] the forwarding peer is within its rate limit (else it is penalised too)
-    if (!this.#limiter.allow(from)) {
-      return this.#adapter.refuse(topic, from, GossipValidationError.of('RATE_LIMITED', `peer ${from} is over its gossip rate limit`))
+    // [IGNORE] the forwarding peer is within its rate limit (else it is penalised, once per window)
+    const limiter = topic === 'tx' ? this.#limiters.tx : this.#limiters.consensus
+    if (!limiter.allow(from)) {
+      const error = GossipValidationError.of('RATE_LIMITED', `peer ${from} is over its gossip rate limit`)
+      return limiter.shouldPenalize(from) ? this.#adapter.refuse(topic, from, error) : this.#adapter.drop(topic, error)
     }
     const { promise, resolve } = Promise.withResolvers<GossipVerdict>()
     const dropped = this.#queues[topic].push({ topic, data, from, resolve })
@@ -207,7 +211,8 @@ class GossipService implements Gossip {
   }
 
   readonly #onPeerGone = (): void => {
-    this.#limiter.sweep()
+    this.#limiters.consensus.sweep()
+    this.#limiters.tx.sweep()
   }
 }
 

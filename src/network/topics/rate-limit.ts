@@ -8,11 +8,13 @@ export class PeerRateLimiter {
   readonly #capacity: number
   readonly #refillPerMs: number
   readonly #now: () => number
-  readonly #buckets = new Map<string, { tokens: number, at: number }>()
+  readonly #windowMs: number
+  readonly #buckets = new Map<string, { tokens: number, at: number, penalizedAt: number }>()
 
   constructor (opts: { messages: number, windowMs: number, now: () => number }) {
     this.#capacity = Math.max(1, opts.messages)
-    this.#refillPerMs = this.#capacity / Math.max(1, opts.windowMs)
+    this.#windowMs = Math.max(1, opts.windowMs)
+    this.#refillPerMs = this.#capacity / this.#windowMs
     this.#now = opts.now
   }
 
@@ -21,13 +23,26 @@ export class PeerRateLimiter {
     const now = this.#now()
     const bucket = this.#buckets.get(peerId)
     if (bucket === undefined) {
-      this.#buckets.set(peerId, { tokens: this.#capacity - 1, at: now })
+      this.#buckets.set(peerId, { tokens: this.#capacity - 1, at: now, penalizedAt: -Infinity })
       return true
     }
     bucket.tokens = Math.min(this.#capacity, bucket.tokens + (now - bucket.at) * this.#refillPerMs)
     bucket.at = now
     if (bucket.tokens < 1) return false
     bucket.tokens -= 1
+    return true
+  }
+
+  /**
+   * True at most once per window for a peer that is over its limit: the penalty is for going over,
+   * not per message dropped, so an honest relay in a burst loses a point, not its connection.
+   */
+  shouldPenalize (peerId: string): boolean {
+    const bucket = this.#buckets.get(peerId)
+    if (bucket === undefined) return false
+    const now = this.#now()
+    if (now - bucket.penalizedAt < this.#windowMs) return false
+    bucket.penalizedAt = now
     return true
   }
 

@@ -73,7 +73,7 @@ export interface GossipOptions {
   /** Per-topic overrides of the queue table (queues.ts). */
   queues?: Partial<Record<GossipTopic, Partial<QueueSpec>>>
   /** Messages per peer per window (SPEC §11). Default 1000 per 60 000 ms. */
-  rateLimit?: { messages?: number, windowMs?: number }
+  rateLimit?: { messages?: number, txMessages?: number, windowMs?: number }
   /** Worker batch: messages per turn of the event loop. Default 64. */
   batchSize?: number
   /** Worker batch: milliseconds per turn of the event loop. Default 20. */

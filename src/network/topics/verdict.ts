@@ -54,4 +54,10 @@ export class VerdictAdapter {
     }
     return error.action
   }
+
+  /** Counts a refusal without penalising anyone (the peer was already charged for this window). */
+  drop (topic: GossipTopic, error: GossipValidationError): Exclude<GossipVerdict, 'accept'> {
+    this.#init.metrics?.validations.inc({ topic, verdict: error.action, code: error.code })
+    return error.action
+  }
 }

@@ -131,18 +131,21 @@ describe('gossip service', () => {
     assert.deepEqual(received.vote.map((v) => v.validator), [V[2].did, V[1].did])
   })
 
-  it('ignores and penalises a peer over its rate limit; others are unaffected and budgets refill', async () => {
+  it('ignores and penalises a peer over its rate limit once per window; others are unaffected and budgets refill', async () => {
     let now = 1_000_000
-    start({ rateLimit: { messages: 3, windowMs: 60_000 }, now: () => now })
+    start({ rateLimit: { messages: 3, txMessages: 1, windowMs: 60_000 }, now: () => now })
     const messages = [V[0], V[1], V[2], V[3]].map((k) => encodeVoteMessage(vote(tc, k), 1))
     const verdicts: GossipVerdict[] = []
     for (const m of messages) verdicts.push(await host.deliver('vote-s0', m, A))
     assert.deepEqual(verdicts, ['accept', 'accept', 'accept', 'ignore'])
-    assert.deepEqual(scorer.reports, [{ peerId: 'peer-a', action: 'high', reason: 'gossip:vote:RATE_LIMITED' }])
+    assert.equal(await host.deliver('vote-s0', encodeVoteMessage(vote(tc, V[3]), 2), A), 'ignore', 'still over the limit')
+    assert.deepEqual(scorer.reports, [{ peerId: 'peer-a', action: 'high', reason: 'gossip:vote:RATE_LIMITED' }], 'one penalty per window, not per message')
     assert.equal(await host.deliver('vote-s0', messages[3]!, B), 'accept', 'another peer has its own budget')
-    now += 20_000 // one message's worth of refill
+    // Transactions have a budget of their own: the vote budget being spent does not touch it.
     assert.equal(await host.deliver('tx-s0', encodeTx(tc.tx(alice, 'transfer', { to: bob.did, amount: 1 })), A), 'accept')
-    assert.equal(await host.deliver('tx-s0', garbage(1), A), 'ignore')
+    assert.equal(await host.deliver('tx-s0', garbage(1), A), 'ignore', 'the tx budget (1) is spent: dropped before decoding')
+    now += 60_000 // a full window: budgets refill and a new penalty may be charged
+    assert.equal(await host.deliver('tx-s0', garbage(2), A), 'reject', 'within budget again, garbage is judged on its merits')
   })
 
   it('answers ignore for everything still queued when it stops', async () => {
