@@ -10,7 +10,8 @@ type Suite = () => Promise<Record<string, number>>
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   ledger: async () => (await import('./ledger.ts')).run,
-  consensus: async () => (await import('./consensus.ts')).run
+  consensus: async () => (await import('./consensus.ts')).run,
+  network: async () => (await import('./network.ts')).run
 }
 
 const RESULTS = new URL('./results.json', import.meta.url)

@@ -7,7 +7,10 @@ import { keysCommand } from './keys.ts'
 import { txCommand } from './tx.ts'
 import { queryCommands } from './query.ts'
 import { testnetCommand } from './testnet.ts'
+import { loadCommand } from './load.ts'
+import { joinCommand } from './join.ts'
+import { faultsCommand } from './faults.ts'
 
 export type CommandRegistrar = (program: Command, io: CliIo) => void
 
-export const COMMANDS: readonly CommandRegistrar[] = [initCommand, startCommand, keysCommand, testnetCommand, txCommand, queryCommands]
+export const COMMANDS: readonly CommandRegistrar[] = [initCommand, startCommand, joinCommand, keysCommand, testnetCommand, txCommand, queryCommands, loadCommand, faultsCommand]
