@@ -243,7 +243,7 @@ export class ConsensusService {
   #carryOutUnsafe (outputs: Array<EngineOutput<Block>>): void {
     for (const out of outputs) {
       switch (out.type) {
-        case 'wal': this.#c.wal.append(out.entry as WalEntry<Block>); break
+        case 'wal': this.#c.wal.append(out.entry, this.#isOwn(out.entry)); break
         case 'broadcast-proposal': this.#c.broadcast.proposal(out.proposal, out.block); break
         case 'broadcast-vote': this.#c.broadcast.vote(out.vote); break
         case 'schedule-timeout': this.#schedule(out.timeout.durationMs, { type: 'timeout', now: 0, height: out.timeout.height, round: out.timeout.round, step: out.timeout.step }); break
@@ -256,6 +256,15 @@ export class ConsensusService {
         case 'behind': this.#c.onBehind?.(out.height, out.from); break
       }
     }
+  }
+
+  /** Entries that must be durable before what follows: our own signed messages. */
+  #isOwn (entry: WalEntry<Block>): boolean {
+    const did = this.#c.signer?.did
+    if (did === undefined) return false
+    if (entry.type === 'vote') return entry.vote.validator === did
+    if (entry.type === 'proposal') return entry.proposal.proposer === did
+    return false
   }
 
   #schedule (ms: number, input: EngineInput<Block>): void {

@@ -68,8 +68,12 @@ export class WalFile {
     return entries
   }
 
-  /** Appends `entry` durably; a `start` entry replaces the log. */
-  append (entry: WalEntry<Block>): void {
+  /**
+   * Appends `entry`; a `start` entry replaces the log. `sync` makes it durable before returning: the
+   * node syncs its own proposals and votes (its lock must survive a crash), not its peers' messages,
+   * which are received again (CometBFT's WAL does the same).
+   */
+  append (entry: WalEntry<Block>, sync = true): void {
     const body = encodeWalEntry(entry)
     const record = Buffer.allocUnsafe(4 + body.byteLength)
     record.writeUInt32BE(body.byteLength, 0)
@@ -88,7 +92,7 @@ export class WalFile {
       }
       this.#fd ??= openSync(this.path, 'a')
       writeSync(this.#fd, record)
-      fsyncSync(this.#fd)
+      if (sync) fsyncSync(this.#fd)
     } catch (err) {
       throw new ConsensusServiceError('WAL', `cannot write ${this.path}: ${(err as Error).message}`)
     }
