@@ -93,7 +93,7 @@ export interface KeySpec {
   flag?: string
   /** Name of the flag's value in commander's options (camelCase). */
   option?: string
-  /** Placeholder for the flag's value in --help. */
+  /** Name of the flag's value as --help shows it. */
   arg?: string
   doc: string
   /** The default, as documentation. */
