@@ -5,9 +5,9 @@
  */
 import type { PeerSummary } from '../network/index.ts'
 import type { LedgerStatus } from './ledger-service.ts'
-import type { ReplicationStatus } from './consensus/component.ts'
+import { IDLE_REPLICATION_STATUS, type ReplicationStatus } from './consensus/component.ts'
 
-export interface NodeStatus {
+export interface NodeStatus extends ReplicationStatus {
   /** CID of the genesis: the network this node belongs to. */
   networkId: string
   peerId: string
@@ -38,18 +38,6 @@ export interface NodeStatus {
   shards: number | null
   /** Transactions waiting for a block, and their encoded bytes. */
   mempool: { size: number, bytes: number } | null
-  /** Consensus round of the height being decided; null until consensus runs. */
-  round: number | null
-  /** Step of that round: propose, prevote or precommit. */
-  step: string | null
-  /** This node is in the validator set of the height being decided. */
-  validator: boolean
-  /** Catching up with peers through the sync protocol. */
-  syncing: boolean
-  /** Height the sync aims for (the best peer head), null before the first sync. */
-  syncTarget: number | null
-  /** Blocks applied per second by the current or last sync run. */
-  syncBlocksPerSecond: number
 }
 
 export interface StatusSources {
@@ -81,18 +69,7 @@ export function buildStatus (s: StatusSources): NodeStatus {
     version: s.version,
     uptimeMs: s.uptimeMs(),
     ...ledgerFields(s.ledger?.()),
-    ...replicationFields(s.started ? s.replication?.() : undefined)
-  }
-}
-
-function replicationFields (r: ReplicationStatus | undefined): Pick<NodeStatus, 'round' | 'step' | 'validator' | 'syncing' | 'syncTarget' | 'syncBlocksPerSecond'> {
-  return {
-    round: r?.round ?? null,
-    step: r?.step ?? null,
-    validator: r?.validator ?? false,
-    syncing: r?.syncing ?? false,
-    syncTarget: r?.syncTarget ?? null,
-    syncBlocksPerSecond: r?.syncBlocksPerSecond ?? 0
+    ...((s.started ? s.replication?.() : undefined) ?? IDLE_REPLICATION_STATUS)
   }
 }
 

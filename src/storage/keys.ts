@@ -2,6 +2,7 @@
  * Key building helpers. LevelDB orders keys bytewise, so numbers are written big-endian with a fixed
  * width: height 2 sorts before height 10, and a range scan over heights is a range scan over keys.
  */
+import { concat } from 'uint8arrays/concat'
 
 const encoder = new TextEncoder()
 
@@ -29,15 +30,7 @@ export function textKey (text: string): Uint8Array {
 
 /** Concatenates key parts. Callers keep parts fixed-width (or last) so concatenation stays unambiguous. */
 export function joinKey (...parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const p of parts) length += p.byteLength
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.byteLength
-  }
-  return out
+  return concat(parts)
 }
 
 /**

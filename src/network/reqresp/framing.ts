@@ -7,6 +7,7 @@
  */
 import { encode, decodeStrict, z } from '../../codec/index.ts'
 import { MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_PAYLOAD_BYTES, ResultCode } from './constants.ts'
+import { concat } from 'uint8arrays/concat'
 
 export function encodeVarint (value: number): Uint8Array {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint of ${value}`)
@@ -20,17 +21,6 @@ export function encodeVarint (value: number): Uint8Array {
   return Uint8Array.from(out)
 }
 
-function concat (parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const p of parts) length += p.byteLength
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.byteLength
-  }
-  return out
-}
 
 /** A request on the wire: length prefix and body. */
 export function encodeRequestFrame (body: Uint8Array): Uint8Array {

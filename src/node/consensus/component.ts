@@ -61,14 +61,27 @@ export interface ReplicationComponents {
   now?: () => number
 }
 
+/** Consensus and sync as `GET /status` shows them (NodeStatus extends this). */
 export interface ReplicationStatus {
+  /** Consensus round of the height being decided; null until consensus runs. */
   round: number | null
+  /** Step of that round: propose, prevote or precommit. */
   step: string | null
+  /** This node is in the validator set of the height being decided. */
   validator: boolean
+  /** Catching up with peers through the sync protocol. */
   syncing: boolean
+  /** Height the sync aims for (the best peer head), null before the first sync. */
   syncTarget: number | null
+  /** Blocks applied per second by the current or last sync run. */
   syncBlocksPerSecond: number
+  /** Network messages the engine's bounded queue dropped (oldest first) under a flood. */
   droppedConsensusMessages: number
+}
+
+/** What a node reports before replication runs. */
+export const IDLE_REPLICATION_STATUS: ReplicationStatus = {
+  round: null, step: null, validator: false, syncing: false, syncTarget: null, syncBlocksPerSecond: 0, droppedConsensusMessages: 0
 }
 
 export class Replication {
