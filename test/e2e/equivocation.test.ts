@@ -19,7 +19,7 @@ test('an equivocating validator is detected, evidence is finalized and it is san
 
   const sanction = await waitFor(() => {
     const record = getValidatorRecord(honest[0]!.ledger.chain.ledger.state, byzantine.did)
-    return record !== undefined && record.sanctionLevel >= 1 ? record.sanctionLevel : undefined
+    return record.sanctionLevel >= 1 ? record.sanctionLevel : undefined
   }, { timeout: 60_000, what: 'the double-signer to be sanctioned on chain' })
   assert.ok(sanction >= 1)
 
