@@ -2,8 +2,9 @@
  * The node's ledger component: the persisted chain (ChainStore) and the mempool, and the one place
  * transactions enter and blocks are committed.
  *
- * - `submit(bytes)`: strict decoding (size-capped), refusal of known ids (pending or final), the
- *   ledger's checkTx at the estimated next block time, mempool admission; refusals are SubmitErrors.
+ * - `submit(bytes)`: strict decoding (size-capped), refusal of known ids (pending or final), then
+ *   `admit`: the ledger's checkTx at the estimated next block time, mempool admission; refusals are
+ *   SubmitErrors. Gossip calls `admit(tx, bytes)` with what its validator already decoded.
  * - `candidates()`: the mempool's next block, within the consensus limits, for the proposer.
  * - `commitBlock(block, commit, executed?)`: persists the block with its certificate, and only then
  *   tells the mempool (drop what was committed or went stale, re-check the rest): a transaction is
@@ -87,8 +88,10 @@ export class LedgerService extends EventTarget {
   readonly #log: Logger | undefined
   #chain: ChainStore | undefined
   #pool: Mempool<Tx> | undefined
-  /** The block time a check inside `submit` uses, so the mempool's own check agrees with it. */
+  /** The block time a check inside `admit` uses, so the mempool's own check agrees with it. */
   #checkTime: number | undefined
+  /** The transaction `admit` has just checked, while the mempool admits it. */
+  #checked: Tx | undefined
 
   constructor (components: LedgerServiceComponents, init: LedgerServiceInit = {}) {
     super()
@@ -136,6 +139,8 @@ export class LedgerService extends EventTarget {
   }
 
   #check (tx: Tx): CheckFailure | undefined {
+    // `admit` has just checked this very transaction at this block time: once is enough.
+    if (tx === this.#checked) return undefined
     try {
       checkTx(this.chain.ledger.state, tx, { blockTime: this.#checkTime ?? this.#blockTime() })
       return undefined
@@ -151,36 +156,51 @@ export class LedgerService extends EventTarget {
    */
   async submit (bytes: Uint8Array, now?: number, source: TxSource = 'local'): Promise<{ id: CID }> {
     const chain = this.#chain
-    const pool = this.#pool
-    if (chain === undefined || pool === undefined) throw new SubmitError('NOT_STARTED', SubmitErrorKind.Unavailable, 'the ledger is not started')
+    if (chain === undefined) throw new SubmitError('NOT_STARTED', SubmitErrorKind.Unavailable, 'the ledger is not started')
     let tx: Tx
     try {
       tx = decodeTx(bytes, this.maxTxBytes)
     } catch (err) {
       throw submitRefusal(err)
     }
-    const id = txId(tx)
-    const key = id.toString()
-    if (pool.has(key)) throw new SubmitError('ALREADY_KNOWN', SubmitErrorKind.Conflict, `transaction ${key} is already pending`)
     // Only a nonce below the sender's account nonce can belong to a final transaction: skip the
     // database read for the rest (the common case — the profile showed it at ~10 % of admission).
     const accountNonce = getAccount(chain.ledger.state, tx.from)?.nonce ?? 0
-    if (tx.nonce < accountNonce && await chain.txLocation(id) !== undefined) {
-      throw new SubmitError('ALREADY_FINAL', SubmitErrorKind.Conflict, `transaction ${key} is already in a final block`)
+    if (tx.nonce < accountNonce && !this.mempool.has(txId(tx).toString()) && await chain.txLocation(txId(tx)) !== undefined) {
+      throw new SubmitError('ALREADY_FINAL', SubmitErrorKind.Conflict, `transaction ${txId(tx).toString()} is already in a final block`)
     }
-    const time = this.#blockTime(now)
+    return { id: this.admit(tx, bytes, { now, source }) }
+  }
+
+  /**
+   * Admits an already decoded transaction; `bytes` must be its canonical encoding (as `decodeTx`
+   * returned it from). Gossip hands over what its validator decoded, so nothing is decoded twice.
+   * Throws a SubmitError.
+   */
+  admit (tx: Tx, bytes: Uint8Array, opts: { now?: number | undefined, source?: TxSource } = {}): CID {
+    const chain = this.#chain
+    const pool = this.#pool
+    if (chain === undefined || pool === undefined) throw new SubmitError('NOT_STARTED', SubmitErrorKind.Unavailable, 'the ledger is not started')
+    const id = txId(tx)
+    const key = id.toString()
+    if (pool.has(key)) throw new SubmitError('ALREADY_KNOWN', SubmitErrorKind.Conflict, `transaction ${key} is already pending`)
+    const time = this.#blockTime(opts.now)
     try {
+      // The ledger's rules first (a bad signature is reported as such whatever the nonce), then the
+      // pool's, whose own check of the ledger's rules is skipped for this transaction.
       checkTx(chain.ledger.state, tx, { blockTime: time })
       this.#checkTime = time
+      this.#checked = tx
       pool.add({ id: key, from: tx.from, nonce: tx.nonce, priority: tx.priority, size: bytes.byteLength, tx })
     } catch (err) {
       throw submitRefusal(err)
     } finally {
       this.#checkTime = undefined
+      this.#checked = undefined
     }
     this.#log?.debug({ tx: key, type: tx.type, from: tx.from, nonce: tx.nonce }, 'transaction admitted')
-    this.dispatchEvent(new CustomEvent<TxEventDetail>('tx', { detail: { id, bytes, source } }))
-    return { id }
+    this.dispatchEvent(new CustomEvent<TxEventDetail>('tx', { detail: { id, bytes, source: opts.source ?? 'local' } }))
+    return id
   }
 
   /** Final (with its receipt) as soon as its block is stored; pending while in the mempool. */

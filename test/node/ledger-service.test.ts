@@ -170,3 +170,19 @@ test('a restart on the same database keeps the head and the transaction index; t
   await commitFromMempool(second.service)
   assert.equal(second.service.status()?.height, 2)
 })
+
+test('admit takes a decoded transaction (gossip\'s path): same rules, its source in the event', async (t) => {
+  const { service } = await setup(t)
+  const ledger = service.chain.ledger
+  const tx = txOn(ledger, alice, 'transfer', { to: bob.did, amount: 5 })
+  const txEvent = nextEvent<CustomEvent<TxEventDetail>>(service, 'tx')
+  const id = service.admit(tx, encodeTx(tx), { source: 'gossip' })
+  assert.equal(id.toString(), txId(tx).toString())
+  assert.equal((await txEvent).detail.source, 'gossip')
+  assert.equal(service.mempool.size, 1)
+  assert.throws(() => service.admit(tx, encodeTx(tx)), refusal('ALREADY_KNOWN', 'conflict'))
+  const forged = { ...txOn(ledger, bob, 'transfer', { to: alice.did, amount: 1 }), signature: new Uint8Array(64).fill(3) } as Tx
+  assert.throws(() => service.admit(forged, encodeTx(forged)), refusal('BAD_SIGNATURE', 'refused'))
+  assert.throws(() => service.admit(txOn(ledger, bob, 'transfer', { to: carol.did, amount: 400_000 }), encodeTx(txOn(ledger, bob, 'transfer', { to: carol.did, amount: 400_000 }))), refusal('INSUFFICIENT_MANA', 'refused'))
+  assert.equal(service.mempool.size, 1, 'nothing refused was admitted')
+})

@@ -30,11 +30,13 @@ export const PROPOSAL_ENVELOPE_BYTES = 4096
 export const DEFAULT_RATE_LIMIT_MESSAGES = 1000
 export const DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000
 /**
- * Transactions have a budget of their own, 60,000 per 60 s per peer (1,000/s). An honest peer
- * relays every member's transactions, so its rate is the network's transaction rate, not its own:
- * with SPEC §11's 1,000 per minute, validators under a load of more than ~17 tx/s each disconnected
- * and banned one another (measured by the network benchmark). Spam is still bounded: by mana (a
- * transaction that cannot pay is never relayed), by the tx queue's drop policy, and by this budget.
+ * Transaction batches have a budget of their own, 60,000 messages per 60 s per peer (1,000/s). An
+ * honest peer relays every member's transactions, so its rate is the network's, not its own: with
+ * SPEC §11's 1,000 per minute, validators under a load of more than ~17 tx/s each disconnected and
+ * banned one another (measured by the network benchmark). A node closes a batch at most every
+ * TX_BATCH_WAIT_MS (100/s) unless it is full, so a relay forwarding the batches of up to ten lightly
+ * loaded nodes stays inside the budget, and a loaded one sends full batches. Spam is still bounded:
+ * by mana (a transaction that cannot pay is never relayed), by the tx queue, and by this budget.
  */
 export const DEFAULT_TX_RATE_LIMIT_MESSAGES = 60_000
 
@@ -45,3 +47,13 @@ export const DEFAULT_BATCH_MS = 20
 
 /** Signatures (votes, proposals) and offences (evidence) remembered per topic to ignore duplicates. */
 export const DEFAULT_SEEN_CACHE_SIZE = 16_384
+
+/**
+ * Transaction batches (topic `tx`): a node relays the transactions admitted locally in batches of at
+ * most TX_BATCH_MAX_TXS, closed when they reach TX_BATCH_FILL_BYTES or TX_BATCH_WAIT_MS after the
+ * first one arrived. A transaction larger than the fill size travels alone.
+ */
+export const TX_BATCH_MAX_TXS = 256
+export const TX_BATCH_FILL_BYTES = 64 * 1024
+/** Latency a transaction may pay for batching; under load batches fill well before it. */
+export const TX_BATCH_WAIT_MS = 10

@@ -13,7 +13,7 @@
 import { pino, type Logger } from 'pino'
 import type { PeerId } from '@libp2p/interface'
 import { cachingVerifier, type Proposal, type Vote } from '../../consensus/index.ts'
-import type { Block, Tx } from '../../ledger/index.ts'
+import type { Block } from '../../ledger/index.ts'
 import type { GossipVerdict } from '../gossip.ts'
 import * as d from './constants.ts'
 import { GOSSIP_TOPICS, gossipTopicName, type GossipTopic } from './constants.ts'
@@ -22,7 +22,7 @@ import { GOSSIP_QUEUES, BoundedQueue } from './queues.ts'
 import { PeerRateLimiter } from './rate-limit.ts'
 import { SeenSet, signatureKey } from './seen.ts'
 import { VerdictAdapter } from './verdict.ts'
-import { validateTx } from './tx.ts'
+import { encodeTxBatch, validateTxBatch, type BatchedTx } from './tx.ts'
 import { encodeProposalMessage, validateProposal } from './proposal.ts'
 import { encodeVoteMessage, validateVote } from './vote.ts'
 import { encodeEvidenceMessage, evidenceKey, validateEvidence } from './evidence.ts'
@@ -30,17 +30,29 @@ import type { Gossip, GossipOptions, ValidationDeps } from './types.ts'
 
 /** A decoded, accepted message waiting for its handler, by topic. */
 type Accepted =
-  | { topic: 'tx', tx: Tx, bytes: Uint8Array }
+  | { topic: 'tx', txs: BatchedTx[] }
   | { topic: 'proposal', proposal: Proposal, block: Block }
   | { topic: 'vote', vote: Vote }
   | { topic: 'evidence', a: Vote, b: Vote }
 
 /** One validator per topic; the Record makes a missing one a compile error. */
 const VALIDATORS: { [T in GossipTopic]: (data: Uint8Array, deps: ValidationDeps) => Extract<Accepted, { topic: T }> } = {
-  tx: (data, deps) => ({ topic: 'tx', tx: validateTx(data, deps), bytes: data }),
+  tx: (data, deps) => ({ topic: 'tx', txs: validateTxBatch(data, deps) }),
   proposal: (data, deps) => ({ topic: 'proposal', ...validateProposal(data, deps) }),
   vote: (data, deps) => ({ topic: 'vote', vote: validateVote(data, deps) }),
   evidence: (data, deps) => ({ topic: 'evidence', ...validateEvidence(data, deps) })
+}
+
+/** The batch being filled; `sent` settles when it is published. */
+interface Outgoing {
+  txs: Uint8Array[]
+  bytes: number
+  timer: NodeJS.Timeout | undefined
+  sent: PromiseWithResolvers<number>
+}
+
+function newOutgoing (): Outgoing {
+  return { txs: [], bytes: 0, timer: undefined, sent: Promise.withResolvers<number>() }
 }
 
 interface Pending {
@@ -63,6 +75,11 @@ class GossipService implements Gossip {
   readonly #batchMs: number
   /** Accepted messages by their gossip bytes, from the verdict until the router calls the handler. */
   readonly #accepted = new WeakMap<Uint8Array, Accepted>()
+  readonly #batchMax: number
+  readonly #batchFill: number
+  readonly #batchWait: number
+  /** Transactions waiting to be published in one batch. */
+  #outgoing: Outgoing = newOutgoing()
   #scheduled = false
   #running = false
 
@@ -86,6 +103,9 @@ class GossipService implements Gossip {
     this.#queues = { proposal: queue('proposal'), vote: queue('vote'), evidence: queue('evidence'), tx: queue('tx') }
     this.#batchSize = opts.batchSize ?? d.DEFAULT_BATCH_SIZE
     this.#batchMs = opts.batchMs ?? d.DEFAULT_BATCH_MS
+    this.#batchMax = opts.txBatch?.maxTxs ?? d.TX_BATCH_MAX_TXS
+    this.#batchFill = opts.txBatch?.fillBytes ?? d.TX_BATCH_FILL_BYTES
+    this.#batchWait = opts.txBatch?.waitMs ?? d.TX_BATCH_WAIT_MS
   }
 
   start (): void {
@@ -105,6 +125,10 @@ class GossipService implements Gossip {
     this.#running = false
     const { host } = this.#opts
     host.removeEventListener('peer:disconnected', this.#onPeerGone)
+    const { timer, sent } = this.#outgoing
+    if (timer !== undefined) clearTimeout(timer)
+    sent.resolve(0)
+    this.#outgoing = newOutgoing()
     for (const topic of GOSSIP_TOPICS) {
       host.unsubscribe(this.#name(topic))
       for (const pending of this.#queues[topic].drain()) pending.resolve('ignore')
@@ -113,8 +137,30 @@ class GossipService implements Gossip {
     this.#limiters.tx.clear()
   }
 
+  /**
+   * Queues a transaction for the next batch. The batch goes out when it holds TX_BATCH_MAX_TXS or
+   * TX_BATCH_FILL_BYTES, or TX_BATCH_WAIT_MS after its first transaction; a transaction that would
+   * overfill it closes it first. Resolves with the number of peers its batch went to.
+   */
   async publishTx (bytes: Uint8Array): Promise<number> {
-    return this.#opts.host.publish(this.#name('tx'), bytes)
+    if (!this.#running) return 0
+    const batch = this.#outgoing
+    if (batch.txs.length > 0 && batch.bytes + bytes.byteLength > this.#batchFill) this.#flushTxs()
+    const { txs, sent } = this.#outgoing
+    txs.push(bytes)
+    this.#outgoing.bytes += bytes.byteLength
+    if (txs.length >= this.#batchMax || this.#outgoing.bytes >= this.#batchFill) this.#flushTxs()
+    else this.#outgoing.timer ??= setTimeout(() => { this.#flushTxs() }, this.#batchWait)
+    return sent.promise
+  }
+
+  /** Publishes the pending batch, if any, and starts a new one. */
+  #flushTxs (): void {
+    const { txs, sent, timer } = this.#outgoing
+    if (timer !== undefined) clearTimeout(timer)
+    this.#outgoing = newOutgoing()
+    if (txs.length === 0) { sent.resolve(0); return }
+    this.#opts.host.publish(this.#name('tx'), encodeTxBatch(txs)).then(sent.resolve, sent.reject)
   }
 
   async publishProposal (proposal: Proposal, block: Block): Promise<number> {
@@ -200,7 +246,7 @@ class GossipService implements Gossip {
     const { handlers } = this.#opts
     try {
       switch (accepted.topic) {
-        case 'tx': handlers.tx(accepted.tx, accepted.bytes, from); break
+        case 'tx': handlers.tx(accepted.txs, from); break
         case 'proposal': handlers.proposal(accepted.proposal, accepted.block, from); break
         case 'vote': handlers.vote(accepted.vote, from); break
         case 'evidence': handlers.evidence(accepted.a, accepted.b, from); break

@@ -22,14 +22,15 @@ export interface QueueSpec {
  *   first, oldest dropped (as Lodestar does for attestations): stale votes are the cheapest loss, and
  *   the engine re-broadcasts what it still needs.
  * - evidence: rare and small; kept in arrival order, and when full the newcomer waits for a re-send.
- * - tx: in arrival order (a sender's nonces arrive in order); when full the newcomer is dropped so a
- *   flood cannot push out transactions that were already waiting.
+ * - tx: batches of up to 256 transactions / 64 KiB, so 512 hold ~130,000 transactions (32 MiB at
+ *   worst). In arrival order (a sender's nonces arrive in order); when full the newcomer is dropped
+ *   so a flood cannot push out transactions that were already waiting.
  */
 export const GOSSIP_QUEUES: Readonly<Record<GossipTopic, QueueSpec>> = {
   proposal: { maxLength: 32, order: 'lifo', drop: 'oldest' },
   vote: { maxLength: 4096, order: 'lifo', drop: 'oldest' },
   evidence: { maxLength: 256, order: 'fifo', drop: 'newest' },
-  tx: { maxLength: 4096, order: 'fifo', drop: 'newest' }
+  tx: { maxLength: 512, order: 'fifo', drop: 'newest' }
 }
 
 /** A bounded double-ended queue on a ring buffer: O(1) at both ends. */

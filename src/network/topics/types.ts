@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { CID } from '../../codec/index.ts'
 import type { Proposal, SignatureVerifier, ValidatorSet, Vote } from '../../consensus/index.ts'
 import type { Block, Tx } from '../../ledger/index.ts'
+import type { BatchedTx } from './tx.ts'
 import type { NetworkHost } from '../types.ts'
 import type { PeerScorer } from '../scoring/index.ts'
 import type { GossipTopic } from './constants.ts'
@@ -43,7 +44,8 @@ export interface GossipContext {
  * logged; the verdict was already given.
  */
 export interface GossipHandlers {
-  tx: (tx: Tx, bytes: Uint8Array, from: string) => void
+  /** The new, admissible transactions of an accepted batch, in batch order. */
+  tx: (txs: BatchedTx[], from: string) => void
   proposal: (proposal: Proposal, block: Block, from: string) => void
   vote: (vote: Vote, from: string) => void
   evidence: (a: Vote, b: Vote, from: string) => void
@@ -78,6 +80,8 @@ export interface GossipOptions {
   batchSize?: number
   /** Worker batch: milliseconds per turn of the event loop. Default 20. */
   batchMs?: number
+  /** Outgoing transaction batches (constants.ts TX_BATCH_*): size, byte fill and wait. */
+  txBatch?: { maxTxs?: number, fillBytes?: number, waitMs?: number }
   /** Entries of each seen-set. Default 16 384. */
   seenCacheSize?: number
   /** Clock for `sentAt` and rate limiting. Default Date.now. */
@@ -89,7 +93,10 @@ export interface Gossip {
   start: () => void
   /** Leaves them; queued messages are ignored. */
   stop: () => void
-  /** Each publish resolves to the number of peers the message went to (0 is not an error). */
+  /**
+   * Each publish resolves to the number of peers the message went to (0 is not an error).
+   * `publishTx` takes a transaction's canonical encoding and sends it in the next batch.
+   */
   publishTx: (bytes: Uint8Array) => Promise<number>
   publishProposal: (proposal: Proposal, block: Block) => Promise<number>
   publishVote: (vote: Vote) => Promise<number>

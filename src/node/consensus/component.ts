@@ -16,9 +16,10 @@ import { cachingVerifier, createPrivValidator, signVote, voteBody, type Signatur
 import { buildTx, encodeTx, getParams, txId, type Block, type ExecutedBlock } from '../../ledger/index.ts'
 import type { KeyPair } from '../../identity/index.ts'
 import type { NetworkHost } from '../../network/index.ts'
-import { createGossip, evidenceKey, type Gossip } from '../../network/topics/index.ts'
+import { createGossip, evidenceKey, type BatchedTx, type Gossip } from '../../network/topics/index.ts'
 import { createReqResp, type ChainReader, type ReqResp } from '../../network/reqresp/index.ts'
 import { createSync, type Sync, type SyncStatus } from '../../sync/index.ts'
+import { SubmitError } from '../../chain/index.ts'
 import type { LedgerService, TxEventDetail } from '../ledger-service.ts'
 import { ConsensusService, type ConsensusServiceInit } from './service.ts'
 import { HeadContext } from './context.ts'
@@ -219,7 +220,7 @@ export class Replication {
       host,
       context: this.#context,
       handlers: {
-        tx: (_tx, bytes) => { ledger.submit(bytes, this.#now(), 'gossip').catch(() => {}) },
+        tx: (txs) => { this.#admitGossiped(txs) },
         proposal: (proposal, block, from) => { consensus.push({ type: 'proposal', now: 0, proposal, block, from }) },
         vote: (vote, from) => { consensus.push({ type: 'vote', now: 0, vote, from }) },
         // Both votes go to the engine: it finds the equivocation itself and emits the evidence.
@@ -261,6 +262,23 @@ export class Replication {
     const sync = this.#sync
     if (sync === undefined || sync.status().syncing || !this.#running) return
     sync.initialSync().catch((err: unknown) => { this.#log.error({ err }, 'sync check failed') })
+  }
+
+  /**
+   * Admits the transactions of an accepted batch, in order (a sender's nonces). One can still be
+   * refused (the pool filled, a race with a block): the batch was already judged, so that is no
+   * fault of the peer, and gossipsub has relayed the batch as it came.
+   */
+  #admitGossiped (txs: readonly BatchedTx[]): void {
+    const { ledger } = this.#c
+    const now = this.#now()
+    for (const { tx, bytes } of txs) {
+      try {
+        ledger.admit(tx, bytes, { now, source: 'gossip' })
+      } catch (err) {
+        if (!(err instanceof SubmitError)) throw err
+      }
+    }
   }
 
   /** Relays transactions admitted locally (API, CLI); gossiped ones were already relayed by gossipsub. */

@@ -39,7 +39,7 @@ describe('gossip between live hosts with a garbage publisher among them', () => 
       handlers: {
         vote: (v) => { n.votes.push(v) },
         proposal: (p: Proposal, _b: Block) => { n.proposals.push(p) },
-        tx: (tx) => { n.txs.push(tx) },
+        tx: (txs) => { n.txs.push(...txs.map((t) => t.tx)) },
         evidence: () => { n.evidence++ }
       }
     })

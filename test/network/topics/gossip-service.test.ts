@@ -5,12 +5,12 @@
 import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { Registry } from 'prom-client'
-import { encode } from '../../../src/codec/index.ts'
+import { decode, encode } from '../../../src/codec/index.ts'
 import { encodeTx, type Tx } from '../../../src/ledger/index.ts'
 import type { Proposal, Vote } from '../../../src/consensus/index.ts'
 import type { Block } from '../../../src/ledger/index.ts'
 import {
-  createGossip, createGossipMetrics, encodeVoteMessage, encodeProposalMessage, decodeVoteMessage, GOSSIP_QUEUES,
+  createGossip, encodeTxBatch, createGossipMetrics, encodeVoteMessage, encodeProposalMessage, decodeVoteMessage, GOSSIP_QUEUES,
   type Gossip, type GossipOptions
 } from '../../../src/network/topics/index.ts'
 import type { GossipVerdict } from '../../../src/network/gossip.ts'
@@ -42,7 +42,7 @@ describe('gossip service', () => {
       host: host as unknown as GossipOptions['host'],
       context: chainContext(tc),
       handlers: {
-        tx: (tx) => { received.tx.push(tx) },
+        tx: (txs) => { received.tx.push(...txs.map((t) => t.tx)) },
         vote: (v) => { received.vote.push(v) },
         proposal: (p, b) => { received.proposal.push([p, b]) },
         evidence: (a, b) => { received.evidence.push([a, b]) }
@@ -68,7 +68,7 @@ describe('gossip service', () => {
     const tx = tc.tx(alice, 'transfer', { to: bob.did, amount: 5 })
     assert.equal(await host.deliver('vote-s0', encodeVoteMessage(v, 1), A), 'accept')
     assert.equal(await host.deliver('proposal-s0', encodeProposalMessage(p, block, 1), A), 'accept')
-    assert.equal(await host.deliver('tx-s0', encodeTx(tx), A), 'accept')
+    assert.equal(await host.deliver('tx-s0', encodeTxBatch([encodeTx(tx)]), A), 'accept')
     assert.equal(await host.deliver('vote-s0', garbage(1), B), 'reject')
     assert.deepEqual(received.vote.map((x) => x.validator), [V[0].did])
     assert.equal(received.proposal[0]?.[0].proposer, p.proposer)
@@ -85,6 +85,26 @@ describe('gossip service', () => {
     assert.equal(decodeVoteMessage(sent.data).sentAt, 777)
     assert.equal(await host.deliver('vote-s0', encodeVoteMessage(v, 778), A), 'ignore')
     assert.deepEqual(received.vote, [])
+  })
+
+  it('publishes transactions in batches: closed by count, by bytes, or by the wait, in submission order', async () => {
+    const g = start({ txBatch: { maxTxs: 3, fillBytes: 1000, waitMs: 5 } })
+    const tx = (n: number): Uint8Array => encodeTx(tc.tx(alice, 'transfer', { to: bob.did, amount: 1 }, { nonce: n }))
+    const sent = (i: number): Uint8Array[] => decode(host.published[i]!.data) as Uint8Array[]
+    // three fill a batch at once
+    const full = [tx(0), tx(1), tx(2)]
+    await Promise.all(full.map(async (t) => g.publishTx(t)))
+    assert.equal(host.published.length, 1)
+    assert.deepEqual(sent(0), full)
+    // a transaction that would pass the byte fill closes the batch before it; the rest leaves after the wait
+    const big = new Uint8Array(900).fill(7)
+    const small = tx(3)
+    const waits = [g.publishTx(small), g.publishTx(big)]
+    assert.equal(host.published.length, 2, 'the batch holding `small` closed when `big` would overfill it')
+    assert.deepEqual(sent(1), [small])
+    assert.deepEqual(await Promise.all(waits), [1, 1])
+    assert.deepEqual(sent(2), [big], 'sent alone after the wait')
+    assert.equal(host.published[2]?.topic, 'tx-s0')
   })
 
   it('serves proposals and votes before any queued transaction', async () => {
@@ -142,7 +162,7 @@ describe('gossip service', () => {
     assert.deepEqual(scorer.reports, [{ peerId: 'peer-a', action: 'high', reason: 'gossip:vote:RATE_LIMITED' }], 'one penalty per window, not per message')
     assert.equal(await host.deliver('vote-s0', messages[3]!, B), 'accept', 'another peer has its own budget')
     // Transactions have a budget of their own: the vote budget being spent does not touch it.
-    assert.equal(await host.deliver('tx-s0', encodeTx(tc.tx(alice, 'transfer', { to: bob.did, amount: 1 })), A), 'accept')
+    assert.equal(await host.deliver('tx-s0', encodeTxBatch([encodeTx(tc.tx(alice, 'transfer', { to: bob.did, amount: 1 }))]), A), 'accept')
     assert.equal(await host.deliver('tx-s0', garbage(1), A), 'ignore', 'the tx budget (1) is spent: dropped before decoding')
     now += 60_000 // a full window: budgets refill and a new penalty may be charged
     assert.equal(await host.deliver('tx-s0', garbage(2), A), 'reject', 'within budget again, garbage is judged on its merits')
