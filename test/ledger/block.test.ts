@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cidOf } from '../../src/codec/index.ts'
+import { cidOf, encode } from '../../src/codec/index.ts'
 import {
   LedgerChain, LedgerState, BlockError, encodeBlock, decodeBlock, blockId, blockSize, buildTx, getAccount, getChain,
   receiptProof, verifyReceipt, TX_HANDLERS, TxError, validateBlock, executeBlock, genesisHeader, txRootOf, txId,
@@ -67,6 +67,16 @@ test('encode → decode keeps a block and its id; decoding is strict', () => {
   const e = blockError(() => decodeBlock(encodeBlock(withHeader(candidate, { round: -1 }))), 'MALFORMED')
   assert.equal(e.field, 'header.round')
   blockError(() => decodeBlock(encodeBlock(withHeader(candidate, { parent: null }))), 'MALFORMED')
+})
+
+test('a block\'s encoding assembled from cached transaction bytes equals the codec\'s, at every array-head size', () => {
+  const { candidate } = busyChain()
+  const tc = new TestChain()
+  const many = Array.from({ length: 300 }, (_, i) => tc.tx(alice, 'transfer', { to: bob.did, amount: 1 }, { nonce: i }))
+  for (const n of [0, 1, 23, 24, 255, 256, 300]) {
+    const block = { header: candidate.header, txs: many.slice(0, n) }
+    assert.deepEqual(encodeBlock(block), encode({ header: block.header, txs: block.txs }), `${n} transactions`)
+  }
 })
 
 test('structural rules: parent, height, time, network, proposer, roots, commit', () => {

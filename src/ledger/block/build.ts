@@ -12,7 +12,7 @@ import { getChain, getParams } from '../state/meta.ts'
 import type { LedgerState } from '../state/store.ts'
 import { encodeTx, type Tx } from '../tx/envelope.ts'
 import { BlockExecutor, type ExecutedBlock } from './executor.ts'
-import { blockId, blockSizeOf, encodeHeader, type Block, type BlockHeader } from './types.ts'
+import { blockId, sealBlock, blockSizeOf, encodeHeader, type Block, type BlockHeader } from './types.ts'
 
 export interface BuildContext {
   /** Header of the state's last block. */
@@ -99,6 +99,7 @@ export function buildBlock (state: LedgerState, ctx: BuildContext, candidates: I
 
   const executed = executor.finish()
   const header: BlockHeader = { ...skeleton, txRoot: executed.txRoot, stateRoot: executed.stateRoot, receiptsRoot: executed.receiptsRoot }
-  const block: Block = { header, txs: executor.txs }
+  // sealed: proposal, WAL and store all need its bytes, and encode it once between them
+  const block: Block = sealBlock({ header, txs: [...executor.txs] })
   return { block, id: blockId(header), executed }
 }

@@ -3,7 +3,7 @@
  * validator rewards, validation (structure, proposer, commit, re-execution) and building.
  */
 export {
-  encodeBlock, decodeBlock, parseBlock, encodeHeader, decodeHeader, parseHeader, blockId, blockSize,
+  encodeBlock, decodeBlock, sealBlock, parseBlock, encodeHeader, decodeHeader, parseHeader, blockId, blockSize,
   DEFAULT_MAX_BLOCK_BYTES, type Block, type BlockHeader
 } from './types.ts'
 export { merkleRoot, merkleProof, verifyMerkleProof, type InclusionProof } from './merkle.ts'

@@ -97,8 +97,55 @@ export function parseBlock (value: unknown): Block {
   return { header, txs }
 }
 
+/** Encodings of frozen blocks (decoded ones and sealed ones), so a block is encoded at most once. */
+const encodedBlocks = new WeakMap<Block, Uint8Array>()
+
+/**
+ * Freezes `block` (shallowly: its header and transaction list; transactions are sealed already) and
+ * remembers `bytes` as its encoding, or computes it now.
+ */
+export function sealBlock (block: Block, bytes?: Uint8Array): Block {
+  Object.freeze(block.header)
+  Object.freeze(block.txs)
+  Object.freeze(block)
+  if (!encodedBlocks.has(block)) encodedBlocks.set(block, bytes ?? assembleBlock(block))
+  return block
+}
+
+/** Canonical map key prefixes: DAG-CBOR sorts keys by length first, so `txs` comes before `header`. */
+const TXS_KEY = Uint8Array.of(0xa2, 0x63, 0x74, 0x78, 0x73) // map(2), text(3) "txs"
+const HEADER_KEY = Uint8Array.of(0x66, 0x68, 0x65, 0x61, 0x64, 0x65, 0x72) // text(6) "header"
+
+/** CBOR head of an array of `n` items (major type 4, shortest form). */
+function arrayHeadBytes (n: number): Uint8Array {
+  if (n < 24) return Uint8Array.of(0x80 | n)
+  if (n < 0x100) return Uint8Array.of(0x98, n)
+  if (n < 0x10000) return Uint8Array.of(0x99, n >> 8, n & 0xff)
+  return Uint8Array.of(0x9a, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
+}
+
+/**
+ * The block's canonical encoding assembled from its parts: every transaction's encoding is cached
+ * (`encodeTx`), so only the header is encoded here. Equal to `encode({header, txs})` byte for byte
+ * (tested); re-encoding every transaction map was the larger part of committing a full block.
+ */
+function assembleBlock (block: Block): Uint8Array {
+  const header = encodeHeader(block.header)
+  const txs = block.txs.map(encodeTx)
+  const head = arrayHeadBytes(txs.length)
+  let size = TXS_KEY.byteLength + head.byteLength + HEADER_KEY.byteLength + header.byteLength
+  for (const t of txs) size += t.byteLength
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of [TXS_KEY, head, ...txs, HEADER_KEY, header]) {
+    out.set(part, at)
+    at += part.byteLength
+  }
+  return out
+}
+
 export function encodeBlock (block: Block): Uint8Array {
-  return encode({ header: block.header, txs: block.txs })
+  return encodedBlocks.get(block) ?? assembleBlock(block)
 }
 
 /** Strict decoding: unknown fields, bad transactions, oversize input are refused with the field named. */
@@ -110,7 +157,8 @@ export function decodeBlock (data: Uint8Array, maxBytes = DEFAULT_MAX_BLOCK_BYTE
   } catch (err) {
     throw new BlockError('MALFORMED', '', (err as Error).message)
   }
-  return parseBlock(value)
+  // canonical decoding: these are the block's bytes
+  return sealBlock(parseBlock(value), data)
 }
 
 export function encodeHeader (header: BlockHeader): Uint8Array {
