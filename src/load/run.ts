@@ -37,8 +37,12 @@ export interface LoadOptions {
   warmupMs?: number
   /** How long to wait after sending for the last transfers to become final. Default 30 s. */
   drainTimeoutMs?: number
-  /** Requests in flight per node. Default 32. */
+  /** Batch requests (`POST /txs`) in flight per node. Default 4 (submit.ts). */
   maxInFlight?: number
+  /** Most transactions per request. Default 256 (submit.ts). */
+  maxBatch?: number
+  /** How long a partial batch waits for more transactions. Default 20 ms (submit.ts). */
+  lingerMs?: number
   /** Block poll period. Default 100 ms. */
   pollMs?: number
   /** Refuse to run when the accounts cannot pay for it. Default true. */
@@ -188,6 +192,8 @@ export async function runLoad (o: LoadOptions): Promise<LoadResult> {
   const submitter = new Submitter({
     apis: o.apis,
     ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
+    ...(o.maxBatch !== undefined ? { maxBatch: o.maxBatch } : {}),
+    ...(o.lingerMs !== undefined ? { lingerMs: o.lingerMs } : {}),
     onAccepted: (tx) => { tracker.submitted(tx.id, now()) },
     onRefused: (tx, code) => { tracker.refused(tx.id, code) }
   })

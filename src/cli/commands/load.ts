@@ -116,7 +116,7 @@ export function loadCommand (program: Command, io: CliIo): void {
     .addOption(new Option('--amount <credits>', 'credits per transfer (mana cost 100 + amount/100)').argParser(positive(Number.MAX_SAFE_INTEGER, true)).default(1))
     .addOption(new Option('--warmup <s>', 'seconds excluded from throughput and latency (default: duration/5, at most 5)').argParser(positive(86_400, false)))
     .addOption(new Option('--drain-timeout <s>', 'seconds to wait after sending for the last transfers to be final').argParser(positive(86_400, false)).default(30))
-    .addOption(new Option('--in-flight <n>', 'HTTP requests in flight per node').argParser(positive(4096, true)).default(32))
+    .addOption(new Option('--in-flight <n>', 'batch requests (POST /txs) in flight per node').argParser(positive(4096, true)).default(4))
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress lines on stderr')
     .addHelpText('after', `
