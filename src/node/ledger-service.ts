@@ -184,6 +184,11 @@ export class LedgerService extends EventTarget {
     const id = txId(tx)
     const key = id.toString()
     if (pool.has(key)) throw new SubmitError('ALREADY_KNOWN', SubmitErrorKind.Conflict, `transaction ${key} is already pending`)
+    // A full pool refuses before the signature check: under overload, clients retrying would
+    // otherwise spend the CPU consensus needs on verifying what cannot get in.
+    if (pool.closedTo(tx.priority, bytes.byteLength)) {
+      throw new SubmitError('MEMPOOL_FULL', SubmitErrorKind.Full, `the mempool is full (${pool.size} transactions) and holds nothing below priority ${tx.priority} to evict`)
+    }
     const time = this.#blockTime(opts.now)
     try {
       // The ledger's rules first (a bad signature is reported as such whatever the nonce), then the

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { cidOf, encode } from '../../src/codec/index.ts'
 import {
-  LedgerChain, LedgerState, BlockError, encodeBlock, decodeBlock, blockId, blockSize, buildTx, getAccount, getChain,
+  LedgerChain, LedgerState, BlockError, encodeBlock, encodeTx, decodeBlock, blockId, blockSize, buildTx, getAccount, getChain,
   receiptProof, verifyReceipt, TX_HANDLERS, TxError, validateBlock, executeBlock, genesisHeader, txRootOf, txId,
   type Block, type KVWrite, type Tx
 } from '../../src/ledger/index.ts'
@@ -67,15 +67,20 @@ test('encode → decode keeps a block and its id; decoding is strict', () => {
   const e = blockError(() => decodeBlock(encodeBlock(withHeader(candidate, { round: -1 }))), 'MALFORMED')
   assert.equal(e.field, 'header.round')
   blockError(() => decodeBlock(encodeBlock(withHeader(candidate, { parent: null }))), 'MALFORMED')
+  // transactions are byte strings holding canonical transactions
+  const header = candidate.header
+  assert.equal(blockError(() => decodeBlock(encode({ header, txs: [encode({ hello: 'world' })] })), 'MALFORMED').field.startsWith('txs.0'), true)
+  assert.equal(blockError(() => decodeBlock(encode({ header, txs: [Uint8Array.of(0xff)] })), 'MALFORMED').field, 'txs.0')
+  assert.equal(blockError(() => decodeBlock(encode({ header, txs: candidate.txs })), 'MALFORMED').field, 'txs.0', 'a transaction map instead of its bytes')
 })
 
-test('a block\'s encoding assembled from cached transaction bytes equals the codec\'s, at every array-head size', () => {
+test('a block encodes as {header, txs: [transaction bytes]}: assembled from cached encodings, equal to the codec\'s at every head size', () => {
   const { candidate } = busyChain()
   const tc = new TestChain()
   const many = Array.from({ length: 300 }, (_, i) => tc.tx(alice, 'transfer', { to: bob.did, amount: 1 }, { nonce: i }))
   for (const n of [0, 1, 23, 24, 255, 256, 300]) {
     const block = { header: candidate.header, txs: many.slice(0, n) }
-    assert.deepEqual(encodeBlock(block), encode({ header: block.header, txs: block.txs }), `${n} transactions`)
+    assert.deepEqual(encodeBlock(block), encode({ header: block.header, txs: block.txs.map(encodeTx) }), `${n} transactions`)
   }
 })
 

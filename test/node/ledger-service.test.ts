@@ -186,3 +186,14 @@ test('admit takes a decoded transaction (gossip\'s path): same rules, its source
   assert.throws(() => service.admit(txOn(ledger, bob, 'transfer', { to: carol.did, amount: 400_000 }), encodeTx(txOn(ledger, bob, 'transfer', { to: carol.did, amount: 400_000 }))), refusal('INSUFFICIENT_MANA', 'refused'))
   assert.equal(service.mempool.size, 1, 'nothing refused was admitted')
 })
+
+test('a full pool refuses with MEMPOOL_FULL before the signature is checked', async (t) => {
+  const { service } = await setup(t, { maxTxs: 1 })
+  const ledger = service.chain.ledger
+  await service.submit(encodeTx(txOn(ledger, alice, 'transfer', { to: bob.did, amount: 1 })))
+  const forged = { ...txOn(ledger, bob, 'transfer', { to: alice.did, amount: 1 }), signature: new Uint8Array(64).fill(3) } as Tx
+  await assert.rejects(service.submit(encodeTx(forged)), refusal('MEMPOOL_FULL', 'full'), 'refused as full, not as a bad signature: nothing was verified')
+  const higher = buildTx(bob, { type: 'transfer', payload: { to: alice.did, amount: 1 }, nonce: 0, priority: 3, network: ledger.head.network, timestamp: ledger.head.timestamp }) as Tx
+  await service.submit(encodeTx(higher))
+  assert.ok(service.mempool.has(txId(higher).toString()), 'a higher priority still gets in by eviction')
+})

@@ -12,7 +12,7 @@ import { getChain, getParams } from '../state/meta.ts'
 import type { LedgerState } from '../state/store.ts'
 import { encodeTx, type Tx } from '../tx/envelope.ts'
 import { BlockExecutor, type ExecutedBlock } from './executor.ts'
-import { blockId, sealBlock, blockSizeOf, encodeHeader, type Block, type BlockHeader } from './types.ts'
+import { blockId, sealBlock, blockSizeOf, txEntrySize, encodeHeader, type Block, type BlockHeader } from './types.ts'
 
 export interface BuildContext {
   /** Header of the state's last block. */
@@ -60,7 +60,7 @@ export function buildBlock (state: LedgerState, ctx: BuildContext, candidates: I
   const waiting = new Map<string, Tx[]>()
 
   const tryInclude = (tx: Tx): boolean => {
-    const size = encodeTx(tx).byteLength
+    const size = txEntrySize(encodeTx(tx).byteLength)
     if (blockSizeOf(headerBytes, executor.txs.length + 1, txBytes + size) > consensus.maxBlockBytes) return false
     try {
       executor.include(tx)

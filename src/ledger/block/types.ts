@@ -9,7 +9,7 @@ import { encode, decode, cidOf, z, uint, cid, bytes, parse, CodecError, type CID
 import { commitSchema, type Commit } from '../../consensus/messages.ts'
 import { BlockError, TxError, codecReason } from '../errors.ts'
 import { did } from '../tx/fields.ts'
-import { parseTx, encodeTx, type Tx } from '../tx/envelope.ts'
+import { decodeTx, encodeTx, type Tx } from '../tx/envelope.ts'
 
 export interface BlockHeader {
   network: CID
@@ -58,7 +58,8 @@ export const headerSchema = z.strictObject({
 
 const blockSchema = z.strictObject({
   header: z.unknown(),
-  txs: z.array(z.unknown()).max(DECODE_MAX_TXS)
+  // each transaction as its canonical encoding (a byte string), so its id is the hash of those bytes
+  txs: z.array(z.instanceof(Uint8Array)).max(DECODE_MAX_TXS)
 })
 
 function schemaError (err: unknown): never {
@@ -78,7 +79,7 @@ export function parseHeader (value: unknown, field = 'header'): BlockHeader {
   }
 }
 
-/** Checks an already-decoded block value. */
+/** Checks an already-decoded block value: a header and the transactions' encodings. */
 export function parseBlock (value: unknown): Block {
   let outer: z.output<typeof blockSchema>
   try {
@@ -87,11 +88,15 @@ export function parseBlock (value: unknown): Block {
     return schemaError(err)
   }
   const header = parseHeader(outer.header)
-  const txs = outer.txs.map((t, i) => {
+  const txs = outer.txs.map((bytes, i) => {
     try {
-      return parseTx(t, `txs.${i}`)
+      return decodeTx(bytes)
     } catch (err) {
-      return schemaError(err)
+      if (err instanceof TxError) {
+        const field = err.field === '' ? `txs.${i}` : `txs.${i}.${err.field}`
+        throw new BlockError('MALFORMED', field, err.reason, err.code)
+      }
+      throw err
     }
   })
   return { header, txs }
@@ -112,16 +117,22 @@ export function sealBlock (block: Block, bytes?: Uint8Array): Block {
   return block
 }
 
-/** Canonical map key prefixes: DAG-CBOR sorts keys by length first, so `txs` comes before `header`. */
+/**
+ * The encoding is the DAG-CBOR map `{header, txs}` where `txs` is an array of byte strings, each a
+ * transaction's canonical encoding: receivers hash each to its id and reuse a transaction they
+ * already decoded from gossip instead of decoding it again.
+ * Canonical map key prefixes: DAG-CBOR sorts keys by length first, so `txs` comes before `header`.
+ */
 const TXS_KEY = Uint8Array.of(0xa2, 0x63, 0x74, 0x78, 0x73) // map(2), text(3) "txs"
 const HEADER_KEY = Uint8Array.of(0x66, 0x68, 0x65, 0x61, 0x64, 0x65, 0x72) // text(6) "header"
 
-/** CBOR head of an array of `n` items (major type 4, shortest form). */
-function arrayHeadBytes (n: number): Uint8Array {
-  if (n < 24) return Uint8Array.of(0x80 | n)
-  if (n < 0x100) return Uint8Array.of(0x98, n)
-  if (n < 0x10000) return Uint8Array.of(0x99, n >> 8, n & 0xff)
-  return Uint8Array.of(0x9a, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
+/** CBOR head of major type `major` (4: array, 2: byte string) with argument `n`, shortest form. */
+function cborHead (major: number, n: number): Uint8Array {
+  const m = major << 5
+  if (n < 24) return Uint8Array.of(m | n)
+  if (n < 0x100) return Uint8Array.of(m | 24, n)
+  if (n < 0x10000) return Uint8Array.of(m | 25, n >> 8, n & 0xff)
+  return Uint8Array.of(m | 26, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
 }
 
 /**
@@ -131,13 +142,17 @@ function arrayHeadBytes (n: number): Uint8Array {
  */
 function assembleBlock (block: Block): Uint8Array {
   const header = encodeHeader(block.header)
-  const txs = block.txs.map(encodeTx)
-  const head = arrayHeadBytes(txs.length)
-  let size = TXS_KEY.byteLength + head.byteLength + HEADER_KEY.byteLength + header.byteLength
-  for (const t of txs) size += t.byteLength
+  const parts: Uint8Array[] = [TXS_KEY, cborHead(4, block.txs.length)]
+  for (const tx of block.txs) {
+    const bytes = encodeTx(tx)
+    parts.push(cborHead(2, bytes.byteLength), bytes)
+  }
+  parts.push(HEADER_KEY, header)
+  let size = 0
+  for (const part of parts) size += part.byteLength
   const out = new Uint8Array(size)
   let at = 0
-  for (const part of [TXS_KEY, head, ...txs, HEADER_KEY, header]) {
+  for (const part of parts) {
     out.set(part, at)
     at += part.byteLength
   }
@@ -180,22 +195,27 @@ export function blockId (header: BlockHeader): CID {
   return cidOf(header)
 }
 
-/** Bytes the CBOR head of an array of `n` items takes. */
-function arrayHead (n: number): number {
+/** Bytes the CBOR head of an array of `n` items (or a byte string of `n` bytes) takes. */
+function headSize (n: number): number {
   return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9
+}
+
+/** What one transaction of `size` encoded bytes adds to its block: its byte-string head and itself. */
+export function txEntrySize (size: number): number {
+  return headSize(size) + size
 }
 
 /** What the outer map adds around header and txs: map head (1) + "header" key (7) + "txs" key (4). */
 const BLOCK_MAP_BYTES = 12
 
-/** Encoded size of a block with `txCount` transactions totalling `txBytes`, given its header's size. */
-export function blockSizeOf (headerBytes: number, txCount: number, txBytes: number): number {
-  return BLOCK_MAP_BYTES + headerBytes + arrayHead(txCount) + txBytes
+/** Encoded size of a block with `txCount` transactions whose entries (txEntrySize) total `txEntries`. */
+export function blockSizeOf (headerBytes: number, txCount: number, txEntries: number): number {
+  return BLOCK_MAP_BYTES + headerBytes + headSize(txCount) + txEntries
 }
 
 /** Exact encoded size of a block, counted from its parts so cached transaction bytes are reused. */
 export function blockSize (block: Block): number {
-  let txBytes = 0
-  for (const tx of block.txs) txBytes += encodeTx(tx).byteLength
-  return blockSizeOf(encodeHeader(block.header).byteLength, block.txs.length, txBytes)
+  let entries = 0
+  for (const tx of block.txs) entries += txEntrySize(encodeTx(tx).byteLength)
+  return blockSizeOf(encodeHeader(block.header).byteLength, block.txs.length, entries)
 }

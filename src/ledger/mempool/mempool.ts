@@ -65,6 +65,13 @@ class DefaultMempool<T> implements Mempool<T> {
     return this.#bytes
   }
 
+  closedTo (priority: number, size: number): boolean {
+    const full = this.#byId.size >= this.#config.maxTxs || this.#bytes + size > this.#config.maxBytes
+    if (!full) return false
+    const worst = this.#tails.peek()
+    return worst === undefined || worst.value.priority >= priority
+  }
+
   has (id: string): boolean {
     return this.#byId.has(id)
   }

@@ -103,6 +103,12 @@ export interface Mempool<T> extends Iterable<MempoolEntry<T>> {
    */
   update (committed: { ids: Iterable<string> }, view?: Partial<LedgerView<T>>): UpdateResult<T>
   has (id: string): boolean
+  /**
+   * True when a new transaction of this priority and size cannot get in now: the pool is at a bound
+   * and holds nothing ranked below a newcomer of that priority (a newcomer loses ties). Lets callers
+   * refuse with MEMPOOL_FULL before paying for decoding and signature checks.
+   */
+  closedTo (priority: number, size: number): boolean
   get (id: string): MempoolEntry<T> | undefined
   /** A sender's held entries in nonce order, executable run first, then queued. */
   pending (from: string): Array<MempoolEntry<T>>

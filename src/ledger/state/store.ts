@@ -21,7 +21,7 @@ export interface StateReader {
 }
 
 /** Decoded non-meta values `LedgerState` keeps; when full it starts over (cheap, and hot keys return). */
-const DECODED_CACHE_ENTRIES = 65_536
+const DECODED_CACHE_ENTRIES = 16_384
 
 const utf8 = new TextEncoder()
 const utf8Strict = new TextDecoder('utf-8', { fatal: true })

@@ -7,7 +7,7 @@
  * judges it; the batch's verdict follows from theirs.
  */
 import { decode, encode, CodecError } from '../../codec/index.ts'
-import { TxError, decodeTx, txId, type Tx, type TxErrorCode } from '../../ledger/index.ts'
+import { TxError, decodeTx, encodeTx, txId, type Tx, type TxErrorCode } from '../../ledger/index.ts'
 import { TX_BATCH_FILL_BYTES, TX_BATCH_MAX_TXS } from './constants.ts'
 import { GossipValidationError, type GossipErrorCode } from './errors.ts'
 import type { ValidationDeps } from './types.ts'
@@ -60,7 +60,7 @@ function decodeBatch (data: Uint8Array, maxBytes: number): Uint8Array[] {
   }
   return value.map((item: unknown, i) => {
     if (!(item instanceof Uint8Array)) throw GossipValidationError.of('MALFORMED', `batch.${i}: must be bytes`, String(i))
-    return item.slice() // a copy: the mempool keeps it, and it must not pin the whole message
+    return item
   })
 }
 
@@ -90,11 +90,17 @@ export function validateTxBatch (data: Uint8Array, deps: Pick<ValidationDeps, 'c
     ids.add(id)
     // skipped: a transaction already pending or final
     if (context.knownTx(id)) { known++; continue }
+    // skipped: the mempool is full for it (checked before the signature, which is what costs)
+    if (context.mempoolClosed(tx.priority, bytes.byteLength)) {
+      inadmissible ??= GossipValidationError.of('TX_INADMISSIBLE', `transaction ${i}: the mempool is full`, 'MEMPOOL_FULL')
+      continue
+    }
     try {
       // [REJECT] network, shard, payload size, signature (invalid for everyone)
       // skipped: timestamp window, sender account, nonce not used, mana (depend on state and clocks)
       context.checkTx(tx)
-      fresh.push({ tx, bytes })
+      // the ledger's copy of the bytes: the message's buffer must not stay pinned by the mempool
+      fresh.push({ tx, bytes: encodeTx(tx) })
     } catch (err) {
       if (!(err instanceof TxError)) throw err
       const verdict = fromTxError(err, i)

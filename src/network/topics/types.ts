@@ -34,6 +34,8 @@ export interface GossipContext {
   checkTx: (tx: Tx) => void
   /** True when the transaction (by CID string) is pending in the mempool or already final. */
   knownTx: (id: string) => boolean
+  /** True when the mempool is full for a transaction of this priority and size (it could not get in now). */
+  mempoolClosed: (priority: number, size: number) => boolean
   /** True when the offence (see `evidenceKey`) has already been punished on chain. */
   knownEvidence: (key: string) => boolean
 }

@@ -71,6 +71,10 @@ export class HeadContext implements GossipContext {
     checkTx(chain.ledger.state, tx, { blockTime: Math.max(chain.head.timestamp + 1, this.#now()) })
   }
 
+  mempoolClosed (priority: number, size: number): boolean {
+    return this.#ledger.mempool.closedTo(priority, size)
+  }
+
   knownTx (id: string): boolean {
     return this.#ledger.mempool.has(id) || this.#recentFinal.has(id)
   }

@@ -96,3 +96,19 @@ test('a replacement below its sender\'s tail stands in for the entry it replaces
   assert.deepEqual(ids(pool.pending('a')), ['a:0:1:100', 'a:1:3:200'])
   assert.equal(pool.bytes, 400)
 })
+
+test('closedTo answers, before any check, exactly when add would refuse with MEMPOOL_FULL', () => {
+  const { pool } = fixturePool({ maxTxs: 2, maxBytes: 1000 })
+  assert.equal(pool.closedTo(1, 100), false, 'empty')
+  pool.add(fixtureTx('a', 0, 2))
+  assert.equal(pool.closedTo(1, 100), false, 'room left')
+  assert.equal(pool.closedTo(1, 901), true, 'the byte bound, with only priority-2 entries to evict')
+  pool.add(fixtureTx('b', 0, 2))
+  for (const priority of [1, 2, 3]) {
+    let refused = false
+    try { pool.add(fixtureTx('c', 0, priority)) } catch (err) { refused = full(err) }
+    assert.equal(pool.closedTo(priority, 100), refused, `priority ${priority}`)
+    if (!refused) break
+  }
+  assert.equal(pool.closedTo(3, 100), false, 'a higher priority can still evict')
+})

@@ -35,6 +35,7 @@ export function chainContext (tc: TestChain, overrides: Partial<GossipContext> =
     expectedProposer: (height, round) => (height === current() ? tc.chain.proposer(round) : undefined),
     checkTx: (tx) => { checkTx(tc.chain.state, tx, { blockTime: tc.time + BLOCK_MS }) },
     knownTx: (id) => knownTxs.has(id),
+    mempoolClosed: () => false,
     knownEvidence: (key) => punished.has(key),
     knownTxs,
     punished,

@@ -58,6 +58,12 @@ describe('tx topic validation (batches)', () => {
     assert.equal(check(batch(old)), 'ignore:TX_INADMISSIBLE:TX_EXPIRED')
   })
 
+  it('skips what a full mempool could not take, before checking signatures', () => {
+    const full = chainContext(tc, { mempoolClosed: () => true })
+    // a forged signature is not even looked at: the pool is full, so nothing is verified
+    assert.equal(check(batch(tampered(transfer())), full), 'ignore:TX_INADMISSIBLE:MEMPOOL_FULL')
+  })
+
   it('rejects the whole batch when any transaction is invalid for everyone: signature, network, shard', () => {
     const good = transfer()
     assert.equal(check(batch(good, tampered(transfer({ nonce: 1 })))), 'reject:BAD_SIGNATURE')
