@@ -1,12 +1,14 @@
 /**
- * One node of a testnet as a child process: `node --import orphan-guard.ts src/cli/main.ts start
- * --home <home>`, in its own process group. Its stdout and stderr go, line by line, to
- * `<home>/node.log` (appended across restarts), to an optional listener (the console with --logs)
- * and to a short in-memory tail for failure reports.
+ * One node of a testnet as a child process: `node <NODE_FLAGS> --import orphan-guard.ts
+ * src/cli/main.ts start --home <home>`, in its own process group, with the runtime settings of
+ * src/runtime/index.ts (V8 flags, malloc arenas, compile cache) where its environment does not name
+ * its own. Its stdout and stderr go, line by line, to `<home>/node.log` (appended across restarts),
+ * to an optional listener (the console with --logs) and to a short in-memory tail for failure reports.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { missingNodeFlags, nodeRuntimeEnv } from '../runtime/index.ts'
 import { LOG_TAIL_LINES } from './constants.ts'
 import { TestnetError } from './errors.ts'
 import type { NodeLayout } from './layout.ts'
@@ -42,8 +44,16 @@ export interface NodeProcessInit {
 
 export function nodeEnv (base: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(base)) if (v !== undefined && !OWNED_ENV.includes(k)) env[k] = v
+  for (const [k, v] of Object.entries(nodeRuntimeEnv(base))) if (v !== undefined && !OWNED_ENV.includes(k)) env[k] = v
   return env
+}
+
+/**
+ * The node's command line after the executable: the runtime flags (those NODE_OPTIONS in `env` does
+ * not set already), the orphan guard, the CLI.
+ */
+export function nodeArgs (home: string, env: Record<string, string | undefined> = process.env): string[] {
+  return [...missingNodeFlags([], env.NODE_OPTIONS), '--import', ORPHAN_GUARD, CLI_MAIN, 'start', '--home', home]
 }
 
 export class NodeProcess {
@@ -84,8 +94,9 @@ export class NodeProcess {
     const log = createWriteStream(this.layout.logFile, { flags: 'a', mode: 0o644 })
     // a log that cannot be written must not take the supervisor down; the tail still has the lines
     log.on('error', (err) => { this.#tail.push(`(cannot write ${this.layout.logFile}: ${err.message})`) })
-    const child = spawn(process.execPath, ['--import', ORPHAN_GUARD, CLI_MAIN, 'start', '--home', this.layout.home], {
-      env: nodeEnv(this.#init.env ?? process.env),
+    const env = nodeEnv(this.#init.env ?? process.env)
+    const child = spawn(process.execPath, nodeArgs(this.layout.home, env), {
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // own process group: a terminal's Ctrl-C goes to the supervisor alone, which stops nodes in order
       detached: true

@@ -14,6 +14,7 @@ import { main, type CliIo } from '../../src/cli/index.ts'
 import { KEYS, OTHER_ENV, multiaddrProblem, resolveConfig } from '../../src/config/index.ts'
 import { peerIdOf } from '../../src/identity/index.ts'
 import { readKeyFile } from '../../src/identity/keyfile.ts'
+import { missingNodeFlags, NODE_FLAGS } from '../../src/runtime/index.ts'
 import { testnetKey } from '../../src/testnet/index.ts'
 import {
   composeFile, hostPort, initArgs, isNamedVolume, readCompose, readDockerfile, REPO, stagesOf, volumeMounts, type Compose, type Service
@@ -232,6 +233,47 @@ test('the healthcheck command passes when GET /status answers 200 on ICN_API\'s 
   assert.equal(await check(`0.0.0.0:${port}`), 1)
   server.close()
   assert.equal(await check(`0.0.0.0:${port}`), 1, 'nothing listening')
+})
+
+/** `node` with `args` in the repository; resolves with its exit code and output. */
+async function runNode (args: string[], env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (x: string) => { stdout += x })
+    child.stderr.setEncoding('utf8').on('data', (x: string) => { stderr += x })
+    child.on('close', (code) => { resolve({ code, stdout, stderr }) })
+  })
+}
+
+test('Dockerfile: the runtime user fills NODE_COMPILE_CACHE under the runtime flags, and a process that then loads the same modules needs no TypeScript stripping', async (t) => {
+  const df = await readDockerfile()
+  const runtime = stagesOf(df.instructions).pop() ?? []
+  const cacheDir = df.env.NODE_COMPILE_CACHE
+  assert.ok(cacheDir !== undefined && cacheDir.startsWith('/'), 'NODE_COMPILE_CACHE is an absolute directory')
+  const user = runtime.filter((i) => i.op === 'USER').pop()?.args ?? ''
+  const userAt = runtime.findIndex((i) => i.op === 'USER')
+  const owned = runtime.slice(0, userAt).some((i) => i.op === 'RUN' && i.args.includes(`mkdir -p`) && i.args.includes(cacheDir) && new RegExp(`chown ${user}:${user} .*${cacheDir}`).test(i.args))
+  assert.ok(owned, `${cacheDir} is created and given to ${user} before USER ${user}`)
+  const warm = runtime.slice(userAt + 1).find((i) => i.op === 'RUN' && i.args.includes(' -e '))
+  assert.ok(warm !== undefined, 'a RUN step after USER fills the cache')
+  const m = /^node ((?:--\S+ )+)-e "([^"]+)"$/.exec(warm.args)
+  assert.ok(m !== null, warm.args)
+  const flags = (m[1] ?? '').trim().split(' ')
+  const script = m[2] ?? ''
+  // cache entries are only used under the V8 flags they were made with: those bin/icn.js runs a node with
+  assert.deepEqual(missingNodeFlags(flags), [], `the warm step runs with ${NODE_FLAGS.join(' ')}`)
+  const imported = [...script.matchAll(/import\('\.\/([^']+)'\)/g)].map((x) => x[1] ?? '')
+  assert.ok(imported.includes('src/cli/main.ts') && imported.includes('src/node/node.ts'), `imports the CLI and the node: ${imported.join(', ')}`)
+
+  const dir = await tempDir(t)
+  const first = await runNode([...flags, '-e', script], { NODE_COMPILE_CACHE: dir })
+  assert.equal(first.code, 0, first.stderr)
+  const stripper = "; console.log(process.moduleLoadList.filter((m) => m.includes('amaro')).length)"
+  const second = await runNode([...flags, '-e', script + stripper], { NODE_COMPILE_CACHE: dir })
+  assert.equal(second.code, 0, second.stderr)
+  assert.equal(second.stdout.trim(), '0', 'with the cache filled, Node never loads its TypeScript stripper (amaro)')
 })
 
 test('the init step (icn testnet prepare, as init runs it) writes valid homes into a temp dir, and a re-run keeps them', async (t) => {

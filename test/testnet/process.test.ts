@@ -4,12 +4,14 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { missingNodeFlags } from '../../src/runtime/index.ts'
 import { fetchStatus, leasePortBlock } from '../../src/testnet/index.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { spawnCli, field, type RunningCli } from '../cli/helpers.ts'
+import { BIN, spawnCli, field, type RunningCli } from '../cli/helpers.ts'
 
 function alive (pid: number): boolean {
   try {
@@ -18,6 +20,23 @@ function alive (pid: number): boolean {
   } catch {
     return false
   }
+}
+
+/** A running process's arguments and environment, from Linux's /proc; undefined elsewhere. */
+async function processOf (pid: number): Promise<{ argv: string[], env: Record<string, string> } | undefined> {
+  if (!existsSync('/proc/self/cmdline')) return undefined
+  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '')
+  const env: Record<string, string> = {}
+  for (const entry of (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0')) {
+    const eq = entry.indexOf('=')
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1)
+  }
+  return { argv, env }
+}
+
+/** The runtime flags (src/runtime) in effect neither on the process's command line nor in its NODE_OPTIONS. */
+function flagsMissing (p: { argv: string[], env: Record<string, string> }): string[] {
+  return missingNodeFlags(p.argv.slice(1), p.env.NODE_OPTIONS)
 }
 
 /** The node pids the supervisor wrote into each node.log ("--- icn testnet: node0 started (pid 123) …"). */
@@ -47,13 +66,14 @@ function networkOf (out: string): string {
   return id
 }
 
-test('icn testnet --validators 3: every node answers on the printed URL in one network; SIGINT stops them all, exit 0', async (t) => {
+test('icn testnet --validators 3 (the bin): every node answers on the printed URL in one network, all run with the runtime flags; SIGINT stops them all, exit 0', async (t) => {
   const tmp = await mkdtemp(join(tmpdir(), 'icn-testnet-process-'))
   t.after(async () => { await rm(tmp, { recursive: true, force: true }) })
   const lease = await leasePortBlock()
   t.after(lease.release)
   const dir = join(tmp, 'net')
-  const cli = spawnCli(['testnet', '--validators', '3', '--dir', dir, '--base-port', String(lease.base), '--api-base-port', String(lease.base + 32)])
+  // through bin/icn.js, as `icn testnet` runs: it re-executes itself (same pid) with the runtime flags
+  const cli = spawnCli(['testnet', '--validators', '3', '--dir', dir, '--base-port', String(lease.base), '--api-base-port', String(lease.base + 32)], { entry: BIN })
   let pids: number[] = []
   t.after(() => {
     cli.child.kill('SIGKILL')
@@ -67,6 +87,17 @@ test('icn testnet --validators 3: every node answers on the printed URL in one n
   assert.match(field(out, 'bootstrap') ?? '', new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/${lease.base}/p2p/12D3KooW\\w+$`))
   pids = await nodePids(dir, 3)
   for (const pid of pids) assert.ok(alive(pid))
+  const supervisor = await processOf(cli.child.pid ?? 0)
+  if (supervisor === undefined) t.diagnostic('no /proc: the runtime flags of the processes are not checked')
+  else {
+    assert.deepEqual(flagsMissing(supervisor), [], `supervisor: ${supervisor.argv.join(' ')}`)
+    for (const pid of pids) {
+      const node = await processOf(pid)
+      assert.ok(node !== undefined)
+      assert.deepEqual(flagsMissing(node), [], `node ${pid}: ${node.argv.join(' ')}`)
+      assert.ok(node.env.MALLOC_ARENA_MAX !== undefined && node.env.NODE_COMPILE_CACHE !== undefined, `node ${pid}: runtime environment`)
+    }
+  }
 
   const statuses = await Promise.all(urls.map(async (url) => waitFor(async () => {
     const s = await fetchStatus(url)
