@@ -1,5 +1,5 @@
 /**
- * One node as a process inside its network namespace: `ip netns exec <ns> node --import
+ * One node as a process inside its network namespace: `ip netns exec <ns> node <runtime flags> --import
  * orphan-guard.ts src/cli/main.ts start --home <home>`. `ip netns exec` enters the namespace and
  * execs node in place, so the pid we hold is the node's own and signals reach it directly: SIGKILL
  * or SIGTERM to kill, SIGSTOP / SIGCONT to pause and resume. Output goes, line by line, to
@@ -11,9 +11,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { CLI_MAIN } from '../../testnet/node-process.ts'
+import { nodeArgs, nodeEnv } from '../../testnet/node-process.ts'
 
-const ORPHAN_GUARD = new URL('../../testnet/orphan-guard.ts', import.meta.url).href
 const TAIL_LINES = 40
 
 export type NetnsProcessState = 'stopped' | 'running' | 'paused'
@@ -63,11 +62,12 @@ export class NetnsNodeProcess {
 
   start (): void {
     if (this.#state !== 'stopped') return
+    // the testnet's runtime settings (src/runtime), without inherited ICN_* configuration
     const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries(this.#init.env ?? process.env)) if (v !== undefined && !k.startsWith('ICN_')) env[k] = v
+    for (const [k, v] of Object.entries(nodeEnv(this.#init.env ?? process.env))) if (!k.startsWith('ICN_')) env[k] = v
     const log = createWriteStream(this.#init.logFile, { flags: 'a', mode: 0o644 })
     log.on('error', (err) => { this.#push(`(cannot write ${this.#init.logFile}: ${err.message})`) })
-    const child = spawn('ip', ['netns', 'exec', this.#init.namespace, process.execPath, '--import', ORPHAN_GUARD, CLI_MAIN, 'start', '--home', this.#init.home], {
+    const child = spawn('ip', ['netns', 'exec', this.#init.namespace, process.execPath, ...nodeArgs(this.#init.home, env)], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // its own process group: Ctrl-C reaches the runner alone, which stops the nodes in order
