@@ -98,9 +98,10 @@ test('POST /tx refusals: 400 malformed, 409 duplicate/nonce, 413 too large, 415 
   assert.deepEqual(error(await post(encodeTx(txOn(ledger, stranger, 'transfer', { to: bob.did, amount: 1 })))), [422, 'UNKNOWN_SENDER'])
   assert.deepEqual(error(await post(encodeTx(txOn(ledger, bob, 'transfer', { to: alice.did, amount: 400_000 })))), [422, 'INSUFFICIENT_MANA'])
 
+  assert.deepEqual(error(await post(encodeTx(txOn(ledger, alice, 'transfer', { to: bob.did, amount: 1 }, { nonce: 500 })))), [409, 'NONCE_TOO_HIGH'])
   assert.equal((await post(encodeTx(good))).statusCode, 202)
   assert.deepEqual(error(await post(encodeTx(good))), [409, 'ALREADY_KNOWN'])
-  assert.deepEqual(error(await post(encodeTx(txOn(ledger, alice, 'transfer', { to: bob.did, amount: 1 }, { nonce: 500 })))), [409, 'NONCE_TOO_HIGH'])
+  // the pool (1 transaction) is full now: that refusal comes before any other rule
   assert.deepEqual(error(await post(encodeTx(txOn(ledger, V[1], 'transfer', { to: bob.did, amount: 1 })))), [503, 'MEMPOOL_FULL'])
   await commitFromMempool(service)
   assert.deepEqual(error(await post(encodeTx(good))), [409, 'ALREADY_FINAL'])
