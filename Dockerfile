@@ -36,7 +36,7 @@ USER node
 # compiled, so a node never loads Node's TypeScript stripper (4–5 MB per process) and starts faster.
 # Entries are only used under the same V8 flags: these are the flags bin/icn.js re-executes `start`
 # and `join` with (src/runtime/index.ts).
-RUN node --max-semi-space-size=4 --v8-pool-size=2 --input-type=module \
+RUN node --max-semi-space-size=8 --v8-pool-size=2 --input-type=module \
       -e "await import('./src/cli/main.ts'); await import('./src/node/node.ts'); await import('./src/testnet/index.ts')"
 VOLUME ["/data"]
 # 4001: libp2p (TCP), 8080: HTTP API
