@@ -75,6 +75,12 @@ export interface LedgerStatus {
   mempool: { size: number, bytes: number }
 }
 
+/**
+ * Every this many blocks the whole mempool is re-checked against the new state (timestamps that
+ * expired, reputation that decayed, sanctions); after the others only the blocks' senders are.
+ */
+const FULL_RECHECK_BLOCKS = 16
+
 export function ledgerService (init: LedgerServiceInit = {}): (components: LedgerServiceComponents) => LedgerService {
   return (components) => new LedgerService(components, init)
 }
@@ -229,8 +235,10 @@ export class LedgerService extends EventTarget {
   async commitBlock (block: Block, commit: Commit, executed?: ExecutedBlock): Promise<void> {
     const chain = this.chain
     await chain.commit(block, commit, executed)
-    const update = this.mempool.update({ ids: block.txs.map((tx) => txId(tx).toString()) })
     const { height } = block.header
+    // The block's senders are re-checked after every block, everyone every FULL_RECHECK_BLOCKS.
+    const recheck = height % FULL_RECHECK_BLOCKS === 0 ? undefined : new Set(block.txs.map((tx) => tx.from))
+    const update = this.mempool.update({ ids: block.txs.map((tx) => txId(tx).toString()), ...(recheck !== undefined ? { recheck } : {}) })
     const cid = chain.headCid
     this.#log?.debug({ height, cid: cid.toString(), txs: block.txs.length, dropped: update.dropped.length }, 'block committed')
     this.dispatchEvent(new CustomEvent<BlockEventDetail>('block', { detail: { height, cid, txs: block.txs.length } }))

@@ -21,5 +21,5 @@ export {
 } from './constants.ts'
 export type {
   Mempool, MempoolTx, MempoolEntry, MempoolInit, MempoolComponents, LedgerView, CheckFailure, AddResult,
-  ReapLimits, UpdateResult, Dropped
+  ReapLimits, UpdateResult, Dropped, BlockUpdate
 } from './types.ts'

@@ -14,7 +14,7 @@ import { evictsBefore } from './order.ts'
 import { reap } from './reap.ts'
 import { SenderQueue } from './sender-queue.ts'
 import type {
-  AddResult, LedgerView, Mempool, MempoolComponents, MempoolEntry, MempoolInit, MempoolTx, ReapLimits,
+  AddResult, BlockUpdate, LedgerView, Mempool, MempoolComponents, MempoolEntry, MempoolInit, MempoolTx, ReapLimits,
   UpdateResult
 } from './types.ts'
 
@@ -130,7 +130,7 @@ class DefaultMempool<T> implements Mempool<T> {
     return reap(this.#senders.values(), limits)
   }
 
-  update (committed: { ids: Iterable<string> }, view: Partial<LedgerView<T>> = {}): UpdateResult<T> {
+  update (committed: BlockUpdate, view: Partial<LedgerView<T>> = {}): UpdateResult<T> {
     this.#view = { check: view.check ?? this.#view.check, accountNonce: view.accountNonce ?? this.#view.accountNonce }
     const { check, accountNonce } = this.#view
     const nextBefore = new Map<string, number>()
@@ -153,7 +153,8 @@ class DefaultMempool<T> implements Mempool<T> {
       queue.base = accountNonce(queue.from)
       for (const entry of queue.removeBelow(queue.base)) drop(entry, 'NONCE_TOO_LOW')
       // Mana and balances moved with the block: what passed before may not pass now.
-      for (const entry of [...queue.entries]) {
+      const recheck = committed.recheck === undefined || committed.recheck.has(queue.from)
+      for (const entry of recheck ? [...queue.entries] : []) {
         const failure = check(entry.tx)
         if (failure === undefined) continue
         queue.remove(entry.nonce)

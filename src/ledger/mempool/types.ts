@@ -92,6 +92,19 @@ export interface UpdateResult<T> {
   promoted: Array<MempoolEntry<T>>
 }
 
+/** What a final block changed, as the pool needs it. */
+export interface BlockUpdate {
+  /** Ids of the block's transactions. */
+  ids: Iterable<string>
+  /**
+   * Senders whose held transactions are run through `check` again; absent: every sender. A block
+   * changes the state of the accounts it touches; re-checking the whole pool after every block costs
+   * a check per held transaction (10,000 × each block under load), while what a block made invalid
+   * elsewhere is still refused by the block builder, and a periodic full re-check drops it.
+   */
+  recheck?: ReadonlySet<string>
+}
+
 export interface Mempool<T> extends Iterable<MempoolEntry<T>> {
   /** Admits a transaction or throws a MempoolRefusal (MempoolError or TxRejectedError). */
   add (input: MempoolTx<T>): AddResult<T>
@@ -101,7 +114,7 @@ export interface Mempool<T> extends Iterable<MempoolEntry<T>> {
    * Called once a block is final: removes its transactions, drops stale and now-invalid ones, promotes
    * queued ones that became executable. `view`, when given, becomes the pool's ledger view from now on.
    */
-  update (committed: { ids: Iterable<string> }, view?: Partial<LedgerView<T>>): UpdateResult<T>
+  update (committed: BlockUpdate, view?: Partial<LedgerView<T>>): UpdateResult<T>
   has (id: string): boolean
   /**
    * True when a new transaction of this priority and size cannot get in now: the pool is at a bound

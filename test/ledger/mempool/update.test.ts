@@ -61,6 +61,21 @@ test('update re-checks the remaining transactions and drops the ones the ledger 
   assert.equal(ctx.pool.bytes, 200)
 })
 
+test('with `recheck`, only the named senders are re-checked; the others keep what they hold until a full update', () => {
+  const ctx = fixturePool()
+  for (const t of [fixtureTx('a', 0), fixtureTx('b', 0), fixtureTx('c', 0)]) ctx.pool.add(t)
+  ctx.ledger.refuse = (tx) => tx.from !== 'b' ? { code: 'INSUFFICIENT_MANA', message: 'not enough mana' } : undefined
+  ctx.ledger.checks = 0
+  ctx.ledger.commit([])
+  const partial = ctx.pool.update({ ids: [], recheck: new Set(['a']) })
+  assert.deepEqual(partial.dropped.map((d) => d.entry.id), ['a:0:1:100'])
+  assert.equal(ctx.ledger.checks, 1, 'only a\'s transaction was checked')
+  assert.deepEqual(ids(ctx.pool), ['b:0:1:100', 'c:0:1:100'])
+  const full = ctx.pool.update({ ids: [] })
+  assert.deepEqual(full.dropped.map((d) => d.entry.id), ['c:0:1:100'])
+  assert.deepEqual(ids(ctx.pool), ['b:0:1:100'])
+})
+
 test('demotion by a failed re-check still respects the queued quota', () => {
   const ctx = fixturePool({ maxQueuedPerSender: 1 })
   for (const t of [fixtureTx('a', 0), fixtureTx('a', 1), fixtureTx('a', 2)]) ctx.pool.add(t)
