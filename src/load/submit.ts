@@ -23,6 +23,9 @@ export const KNOWN_CODES: ReadonlySet<string> = new Set(['ALREADY_KNOWN', 'ALREA
 /** Most transactions a node takes in one `POST /txs` (the API's MAX_BATCH_TXS). */
 export const MAX_BATCH = 1024
 
+/** Longest wait before pushed-back transactions go again (see `retryDelayMs`). */
+export const MAX_RETRY_DELAY_MS = 1000
+
 export type SubmitOutcome = 'accepted' | 'retry' | 'refused'
 
 /** What the generator does with a node's answer (HTTP status and the error code of its body). */
@@ -51,7 +54,11 @@ export interface SubmitterOptions {
    * together even at 0.
    */
   lingerMs?: number
-  /** Wait before a pushed-back transaction is sent again. Default 50 ms. */
+  /**
+   * Wait before a pushed-back transaction is sent again. Default 50 ms; doubled after every answer
+   * from the same node that pushes back again, up to 1 s, and back to this after one that does not:
+   * an overloaded node is not kept busy refusing the same transactions 20 times a second.
+   */
   retryDelayMs?: number
   /** Attempts for a transaction whose request failed (connection error, timeout). Default 5. */
   maxErrors?: number
@@ -125,6 +132,8 @@ interface Target {
   tick: NodeJS.Immediate | undefined
   /** A pump when the oldest queued transaction has waited `lingerMs`. */
   linger: NodeJS.Timeout | undefined
+  /** Wait before pushed-back transactions go again: doubles while the node keeps pushing back. */
+  backoffMs: number
 }
 
 function positive (value: number | undefined, fallback: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -163,7 +172,8 @@ export class Submitter {
       sending: 0,
       since: undefined,
       tick: undefined,
-      linger: undefined
+      linger: undefined,
+      backoffMs: 0
     }))
   }
 
@@ -284,6 +294,8 @@ export class Submitter {
     t.sending -= batch.length
     if (!this.#stopped) {
       const again = answers !== undefined ? this.#handle(batch, answers) : this.#failed(batch)
+      const base = this.#o.retryDelayMs ?? 50
+      t.backoffMs = again.length === 0 ? 0 : Math.min(MAX_RETRY_DELAY_MS, Math.max(base, t.backoffMs * 2))
       if (again.length > 0) this.#retry(t, again)
       this.#pump(t)
     }
@@ -331,7 +343,7 @@ export class Submitter {
       // they have waited already: send without lingering
       t.since = Math.min(t.since ?? Infinity, performance.now() - this.#linger)
       this.#pump(t)
-    }, this.#o.retryDelayMs ?? 50)
+    }, t.backoffMs)
     this.#timers.set(timer, txs)
   }
 

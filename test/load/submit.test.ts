@@ -190,6 +190,23 @@ describe('submitter', () => {
     assert.equal(s.retries, 2)
   })
 
+  test('a node that keeps pushing back is retried less and less often: the wait doubles, then resets', async () => {
+    let full = 4
+    const times: number[] = []
+    const node = await fakeNode((txs) => {
+      times.push(performance.now())
+      return full-- > 0 ? { status: 503, code: 'MEMPOOL_FULL' } : { items: txs.map(() => ({ status: 202 as const })) }
+    })
+    servers.push(node.server)
+    const { s, accepted } = submitter([node.url], { retryDelayMs: 20 })
+    s.enqueue(planned(0, 0))
+    await s.idle()
+    assert.deepEqual(accepted, ['tx0'])
+    const gaps = times.slice(1).map((t, i) => t - times[i]!)
+    // 20, 40, 80, 160 ms at least (timers never fire early; a millisecond of clock rounding allowed)
+    assert.deepEqual(gaps.map((g, i) => g >= 20 * 2 ** i - 1), [true, true, true, true], `gaps ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`)
+  })
+
   test('a partial batch waits up to lingerMs for more; a full one goes at once', async () => {
     const node = await fakeNode(perTx(() => ({ status: 202 })))
     servers.push(node.server)
