@@ -32,10 +32,11 @@ const SCALED_IDLE_MS = 8_000
  * Ladder step length and warm-up (excluded from the window) per validator count: the warm-up must
  * cover the finalization latency, or the window starts before the pipeline is full and undercounts.
  */
-const STEP: Record<number, { ms: number, warmupMs: number }> = { 4: { ms: 8_000, warmupMs: 2_000 }, 8: { ms: 12_000, warmupMs: 4_000 }, 16: { ms: 16_000, warmupMs: 6_000 } }
+const STEP: Record<number, { ms: number, warmupMs: number }> = { 4: { ms: 12_000, warmupMs: 3_000 }, 8: { ms: 12_000, warmupMs: 4_000 }, 16: { ms: 16_000, warmupMs: 6_000 } }
 const HALF_LOAD_MS = 20_000
 const DRAIN_MS = 12_000
 const LADDER_MAX = 3_200
+const LADDER_FINE_FROM = 800
 const LADDER_FLOOR: Record<number, number> = { 4: 50, 8: 50, 16: 25 }
 const PORTS_PER_KIND = 32
 
@@ -103,15 +104,18 @@ interface Rss {
   rss: number
   /** RssAnon: the node's private (anonymous) resident memory: heaps, buffers, caches. */
   anon: number
+  /** Pss: resident memory with each shared page divided among the processes sharing it. */
+  pss: number
 }
 
 /** Node i's memory in MB, from /proc/<pid>/status. */
 async function rssOf (net: Net, i: number): Promise<Rss> {
   const pid = net.supervisor.pid(i)
-  if (pid === undefined) return { rss: Number.NaN, anon: Number.NaN }
+  if (pid === undefined) return { rss: Number.NaN, anon: Number.NaN, pss: Number.NaN }
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN)
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024 }
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '')
+  const kb = (text: string, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? Number.NaN)
+  return { rss: kb(status, 'VmRSS') / 1024, anon: kb(status, 'RssAnon') / 1024, pss: kb(rollup, 'Pss') / 1024 }
 }
 
 /** CPU time (user + system) node i has used so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
@@ -141,7 +145,7 @@ async function idlePeriod (net: Net, ms: number): Promise<{ intervalMs: number, 
 
 /** Samples every validator's memory once a second while `during` runs; each node's peaks. */
 async function peakRss<T> (net: Net, during: Promise<T>): Promise<{ result: T, peaks: Rss[] }> {
-  const peaks: Rss[] = net.apis.map(() => ({ rss: 0, anon: 0 }))
+  const peaks: Rss[] = net.apis.map(() => ({ rss: 0, anon: 0, pss: 0 }))
   let done = false
   const sampler = (async () => {
     while (!done) {
@@ -149,6 +153,7 @@ async function peakRss<T> (net: Net, during: Promise<T>): Promise<{ result: T, p
         const now = await rssOf(net, i)
         peak.rss = Math.max(peak.rss, now.rss)
         peak.anon = Math.max(peak.anon, now.anon)
+        peak.pss = Math.max(peak.pss, now.pss)
       }
       await sleep(1000)
     }
@@ -180,17 +185,20 @@ async function allConnected (net: Net): Promise<boolean> {
 interface Step { rate: number, report: LoadReport, live: boolean, kept: boolean }
 
 /**
- * The saturation ladder: offered rates doubling from `floor`. A step "keeps up" when at least 90 % of
+ * The saturation ladder: offered rates doubling from `floor` up to 800 tx/s, then a quarter more each
+ * step. A step "keeps up" when at least 90 % of
  * the offered rate was finalized in its window; the ladder climbs while the testnet stays live (every
  * transfer final by the end of the drain, every validator still connected to all others) and the
- * finalized rate still grows by 5 % or more — past the first step that does not keep up, so the
- * plateau is measured, not guessed. The testnet may be unusable for consensus after a live-ness failure.
+ * finalized rate grew by 5 % or more in at least one of the last two steps — past the first step
+ * that does not keep up, so the plateau is measured, not guessed. The testnet may be unusable for
+ * consensus after a live-ness failure.
  */
 async function ladder (net: Net, floor: number, log: (line: string) => void): Promise<Step[]> {
   const steps: Step[] = []
   let best = 0
+  let flat = 0
   const step = STEP[net.apis.length] ?? { ms: 16_000, warmupMs: 6_000 }
-  for (let rate = floor; rate <= LADDER_MAX; rate *= 2) {
+  for (let rate = floor; rate <= LADDER_MAX; rate = nextRate(rate)) {
     const { report } = await runLoad({ apis: net.apis, keys: net.keys, rate, durationMs: step.ms, warmupMs: step.warmupMs, drainTimeoutMs: DRAIN_MS })
     const connected = await allConnected(net)
     const live = connected && report.unfinalized === 0
@@ -200,9 +208,16 @@ async function ladder (net: Net, floor: number, log: (line: string) => void): Pr
       `${report.unfinalized} unfinalized, ${connected ? 'all connected' : 'PEERS LOST'}${kept ? ', kept up' : ''}`)
     const grew = report.finalizedTxPerSec >= best * 1.05
     best = Math.max(best, report.finalizedTxPerSec)
-    if (!live || !grew) break
+    // one step that does not grow can be this shared machine's noise; two in a row are the plateau
+    flat = grew ? 0 : flat + 1
+    if (!live || flat >= 2) break
   }
   return steps
+}
+
+/** The ladder doubles up to LADDER_FINE_FROM, then climbs by a quarter, to find the plateau more finely. */
+function nextRate (rate: number): number {
+  return rate < LADDER_FINE_FROM ? rate * 2 : Math.round(rate * 1.25)
 }
 
 function saturation (steps: readonly Step[]): number {
@@ -253,10 +268,12 @@ async function fourValidators (f: Record<string, number>, log: (line: string) =>
     f['v4.rssIdleMB'] = Math.round(mean(rss.map((r) => r.rss)))
     f['v4.rssIdleMaxMB'] = Math.round(Math.max(...rss.map((r) => r.rss)))
     f['v4.rssIdlePrivateMB'] = Math.round(mean(rss.map((r) => r.anon)))
+    f['v4.pssIdleMB'] = Math.round(mean(rss.map((r) => r.pss)))
     log(`  v4 idle: ${idle.blocks} blocks, ${idle.intervalMs} ms apart, ${idle.cpuCores} cores per node, RSS ${rss.map((r) => r.rss.toFixed(0)).join('/')} MB (private ${rss.map((r) => r.anon.toFixed(0)).join('/')})`)
 
     const { result: steps, peaks } = await peakRss(a, ladder(a, LADDER_FLOOR[4] as number, log))
     sat = saturation(steps)
+    for (const st of steps) f[`v4.ladder.${st.rate}`] = Math.round(st.report.finalizedTxPerSec)
     f['v4.saturationTxPerSec'] = Math.round(sat)
     f['v4.keptUpTxPerSec'] = Math.max(0, ...steps.filter((s) => s.kept).map((s) => s.rate))
     f['v4.liveAfterLadder'] = steps.every((s) => s.live) ? 1 : 0
@@ -275,8 +292,13 @@ async function fourValidators (f: Record<string, number>, log: (line: string) =>
   const b = await startNet(4)
   try {
     const rate = Math.max(1, Math.floor(sat / 2))
+    const cpu0 = await Promise.all(b.apis.map(async (_, i) => cpuMs(b, i)))
     const { result, peaks } = await peakRss(b, runLoad({ apis: b.apis, keys: b.keys, rate, durationMs: HALF_LOAD_MS, drainTimeoutMs: DRAIN_MS }))
+    const cpu1 = await Promise.all(b.apis.map(async (_, i) => cpuMs(b, i)))
     const r = result.report
+    // every node's CPU over the run (idle burn included) per transfer the run finalized
+    const finalized = r.finalized
+    f['v4.nodeCpuMsPerTx'] = round(cpu1.reduce((a, c, i) => a + c - (cpu0[i] as number), 0) / Math.max(1, finalized), 3)
     f['v4.halfLoadTxPerSec'] = rate
     f['v4.halfLoadFinalizedTxPerSec'] = Math.round(r.finalizedTxPerSec)
     f['v4.latencyP50Ms'] = Math.round(r.latencyMs?.p50 ?? -1)

@@ -177,6 +177,11 @@ export function verifyTxSignature (tx: Tx): boolean {
   return ok
 }
 
+/** Forgets every memoized decoding (benchmarks measuring decoding cost use it). */
+export function clearDecodedTxs (): void {
+  decodedTxs.clear()
+}
+
 /** Forgets every memoized signature verification (benchmarks measuring verification cost use it). */
 export function clearVerifiedSignatures (): void {
   verified.clear()

@@ -4,7 +4,7 @@
  * block module drives.
  */
 export {
-  encodeTx, decodeTx, parseTx, txId, txBody, txCost, txSigningPayload, verifyTxSignature, clearVerifiedSignatures,
+  encodeTx, decodeTx, parseTx, txId, txBody, txCost, txSigningPayload, verifyTxSignature, clearVerifiedSignatures, clearDecodedTxs,
   DEFAULT_MAX_TX_BYTES, PRIORITY_MIN, PRIORITY_MAX,
   type Tx, type SignedTx, type TxBody
 } from './envelope.ts'
