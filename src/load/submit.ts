@@ -56,8 +56,9 @@ export interface SubmitterOptions {
   lingerMs?: number
   /**
    * Wait before a pushed-back transaction is sent again. Default 50 ms; doubled after every answer
-   * from the same node that pushes back again, up to 1 s, and back to this after one that does not:
-   * an overloaded node is not kept busy refusing the same transactions 20 times a second.
+   * in which the same node is full again (503: MEMPOOL_FULL, UNAVAILABLE), up to 1 s, and back to
+   * this after one that is not: an overloaded node is not kept busy refusing the same transactions
+   * 20 times a second, while a nonce that merely arrived early goes again soon.
    */
   retryDelayMs?: number
   /** Attempts for a transaction whose request failed (connection error, timeout). Default 5. */
@@ -295,7 +296,9 @@ export class Submitter {
     if (!this.#stopped) {
       const again = answers !== undefined ? this.#handle(batch, answers) : this.#failed(batch)
       const base = this.#o.retryDelayMs ?? 50
-      t.backoffMs = again.length === 0 ? 0 : Math.min(MAX_RETRY_DELAY_MS, Math.max(base, t.backoffMs * 2))
+      // Only a node that is full backs off; a nonce that arrived early just goes again soon.
+      const full = answers?.some((a) => a.status === 503) ?? false
+      t.backoffMs = !full ? (again.length === 0 ? 0 : base) : Math.min(MAX_RETRY_DELAY_MS, Math.max(base, t.backoffMs * 2))
       if (again.length > 0) this.#retry(t, again)
       this.#pump(t)
     }
