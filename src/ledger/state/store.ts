@@ -8,6 +8,7 @@
  */
 import { encode, decode } from '../../codec/index.ts'
 import { StateError } from '../errors.ts'
+import { GenerationalMemo } from '../memo.ts'
 import { StateTree, makeLeaf, pathOf, type Leaf, type TreeUpdate } from './tree.ts'
 
 /** One write to persist: `value: null` deletes the key. */
@@ -20,8 +21,8 @@ export interface StateReader {
   read: (key: string) => unknown
 }
 
-/** Decoded non-meta values `LedgerState` keeps; when full it starts over (cheap, and hot keys return). */
-const DECODED_CACHE_ENTRIES = 16_384
+/** Decoded non-meta values `LedgerState` keeps: two generations of this many. */
+const DECODED_GENERATION = 8_192
 
 const utf8 = new TextEncoder()
 const utf8Strict = new TextDecoder('utf-8', { fatal: true })
@@ -47,7 +48,7 @@ export class LedgerState implements StateReader {
    * `meta/` values, which every transaction reads, are never evicted; the rest is bounded.
    */
   #meta = new Map<string, unknown>()
-  #decoded = new Map<string, unknown>()
+  #decoded = new GenerationalMemo<string, unknown>(DECODED_GENERATION)
 
   private constructor (values: Map<string, Uint8Array>, tree: StateTree) {
     this.#values = values
@@ -94,11 +95,16 @@ export class LedgerState implements StateReader {
   }
 
   read (key: string): unknown {
-    const cache = key.startsWith('meta/') ? this.#meta : this.#decoded
-    if (cache.has(key)) return cache.get(key)
+    if (key.startsWith('meta/')) {
+      if (this.#meta.has(key)) return this.#meta.get(key)
+      const value = this.#decode(key)
+      this.#meta.set(key, value)
+      return value
+    }
+    const cached = this.#decoded.get(key)
+    if (cached !== undefined) return cached
     const value = this.#decode(key)
-    if (cache === this.#decoded && cache.size >= DECODED_CACHE_ENTRIES) cache.clear()
-    cache.set(key, value)
+    if (value !== undefined) this.#decoded.set(key, value)
     return value
   }
 

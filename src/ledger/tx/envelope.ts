@@ -11,6 +11,7 @@ import { DEFAULT_ECONOMIC_PARAMS, TX_ENVELOPE_ALLOWANCE } from '../constants.ts'
 import { TxError, codecReason } from '../errors.ts'
 import { did } from './fields.ts'
 import { TX_HANDLERS, TX_TYPES, handlerOf, type TxPayloads, type TxType } from './registry.ts'
+import { GenerationalMemo } from '../memo.ts'
 
 export interface TxBody<T extends TxType = TxType> {
   /** Genesis CID of the network the transaction is for. */
@@ -128,11 +129,10 @@ function checkShape (value: unknown, field: string): Tx {
  * Recently decoded transactions by the hash of their bytes. A transaction reaches a node several
  * times — in a gossip batch, then inside the proposed block, then maybe from sync — and its bytes
  * decide everything decoding returns, so the second time costs a hash instead of a decode, a schema
- * check and a re-encode (~40 µs). Bounded (16,384 of a few hundred bytes each cover the seconds
- * between a transaction's gossip and its block); when full it starts over.
+ * check and a re-encode (~40 µs). Bounded (2 generations of 8,192 transactions of a few hundred
+ * bytes cover the seconds between a transaction's gossip and its block).
  */
-const decodedTxs = new Map<string, Tx>()
-const DECODED_TXS_MAX = 16_384
+const decodedTxs = new GenerationalMemo<string, Tx>(8_192)
 
 /** Decodes a transaction from bytes (refusing more than `maxBytes`) and checks its shape strictly. */
 export function decodeTx (data: Uint8Array, maxBytes = DEFAULT_MAX_TX_BYTES): Tx {
@@ -153,13 +153,12 @@ export function decodeTx (data: Uint8Array, maxBytes = DEFAULT_MAX_TX_BYTES): Tx
   freeze(tx)
   const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice()
   encodedCache.set(tx, { bytes: own, id })
-  if (decodedTxs.size >= DECODED_TXS_MAX) decodedTxs.clear()
   decodedTxs.set(key, tx)
   return tx
 }
 
-const verified = new Set<string>()
-const VERIFIED_MAX = 100_000
+/** Ids of transactions whose signature verified: 2 generations of 50,000. */
+const verified = new GenerationalMemo<string, true>(50_000)
 
 /**
  * True when the signature is `from`'s over the envelope. Results are memoized by transaction id: the id
@@ -168,12 +167,9 @@ const VERIFIED_MAX = 100_000
  */
 export function verifyTxSignature (tx: Tx): boolean {
   const id = txId(tx).toString()
-  if (verified.has(id)) return true
+  if (verified.get(id) === true) return true
   const ok = verify(publicKeyFromDid(tx.from), Domain.Transaction, txSigningPayload(txBody(tx)), tx.signature)
-  if (ok) {
-    if (verified.size >= VERIFIED_MAX) verified.clear()
-    verified.add(id)
-  }
+  if (ok) verified.set(id, true)
   return ok
 }
 
