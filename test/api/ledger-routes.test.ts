@@ -1,26 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Registry } from 'prom-client'
 import type { FastifyInstance } from 'fastify'
-import { createApiApp, type ApiNode } from '../../src/api/index.ts'
-import { openStore } from '../../src/storage/index.ts'
-import { ledgerService, type LedgerService } from '../../src/node/index.ts'
+import type { LedgerService } from '../../src/node/index.ts'
 import { encodeTx, genesisBlock, txId, type Tx } from '../../src/ledger/index.ts'
-import { alice, bob, nextBlock, stranger, testGenesis, txOn, T0, V } from '../chain/helpers.ts'
-
-const genesis = testGenesis()
+import { alice, bob, nextBlock, stranger, txOn, T0, V } from '../chain/helpers.ts'
+import { genesis, ledgerApi, ledgerlessApi } from './helpers.ts'
 
 async function setup (t: { after: (fn: () => Promise<void>) => void }, opts: { maxTxs?: number } = {}): Promise<{ app: FastifyInstance, service: LedgerService }> {
-  const store = await openStore({ memory: true })
-  const service = ledgerService(opts.maxTxs !== undefined ? { mempool: { maxTxs: opts.maxTxs } } : {})({ store, genesis, now: () => T0 })
-  await service.start()
-  const node: ApiNode = { status: () => ({}), peers: () => [], metrics: new Registry(), ledger: service }
-  const app = await createApiApp({ node })
-  t.after(async () => {
-    await app.close()
-    await store.close()
-  })
-  return { app, service }
+  return ledgerApi(t, opts.maxTxs !== undefined ? { maxTxs: opts.maxTxs } : {})
 }
 
 function cbor (bytes: Uint8Array): { headers: Record<string, string>, payload: Buffer } {
@@ -183,7 +170,7 @@ test('GET /accounts, /members, /reputation: 200 as of the head, 404 unknown, 400
 })
 
 test('without a ledger the ledger routes answer 503 UNAVAILABLE', async () => {
-  const app = await createApiApp({ node: { status: () => ({}), peers: () => [], metrics: new Registry() } })
+  const app = await ledgerlessApi()
   for (const [method, url] of [['GET', `/accounts/${alice.did}`], ['GET', '/blocks/0'], ['POST', '/tx']] as const) {
     const res = await app.inject({ method, url, ...(method === 'POST' ? cbor(new Uint8Array([1])) : {}) })
     assert.deepEqual([res.statusCode, res.json().error.code], [503, 'UNAVAILABLE'], url)

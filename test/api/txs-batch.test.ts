@@ -1,31 +1,14 @@
 /** `POST /txs`: a batch of transactions in one request, each admitted as `POST /tx` would, in order. */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Registry } from 'prom-client'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { createApiApp, type ApiNode } from '../../src/api/index.ts'
 import { MAX_BATCH_TXS } from '../../src/api/routes/tx.ts'
 import { encode } from '../../src/codec/index.ts'
-import { openStore } from '../../src/storage/index.ts'
-import { ledgerService, type LedgerService } from '../../src/node/index.ts'
-import type { MempoolInit } from '../../src/ledger/mempool/index.ts'
 import { encodeTx, txId, type Tx } from '../../src/ledger/index.ts'
-import { alice, bob, testGenesis, txOn, T0, V } from '../chain/helpers.ts'
+import { alice, bob, txOn, T0, V } from '../chain/helpers.ts'
+import { ledgerApi, ledgerlessApi } from './helpers.ts'
 
-const genesis = testGenesis()
-
-async function setup (t: { after: (fn: () => Promise<void>) => void }, mempool: MempoolInit = {}): Promise<{ app: FastifyInstance, service: LedgerService }> {
-  const store = await openStore({ memory: true })
-  const service = ledgerService({ mempool })({ store, genesis, now: () => T0 })
-  await service.start()
-  const node: ApiNode = { status: () => ({}), peers: () => [], metrics: new Registry(), ledger: service }
-  const app = await createApiApp({ node })
-  t.after(async () => {
-    await app.close()
-    await store.close()
-  })
-  return { app, service }
-}
+const setup = ledgerApi
 
 async function postCbor (app: FastifyInstance, body: Uint8Array): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'POST', url: '/txs', headers: { 'content-type': 'application/cbor' }, payload: Buffer.from(body) })
@@ -122,7 +105,7 @@ test('POST /txs refuses the whole request: not an array, an element not bytes, e
 })
 
 test('POST /txs without an open ledger answers 503 UNAVAILABLE', async () => {
-  const app = await createApiApp({ node: { status: () => ({}), peers: () => [], metrics: new Registry() } })
+  const app = await ledgerlessApi()
   const res = await postCbor(app, encode([Uint8Array.of(1)]))
   assert.deepEqual([res.statusCode, res.json().error.code], [503, 'UNAVAILABLE'])
   await app.close()
