@@ -94,10 +94,6 @@ export class LedgerService extends EventTarget {
   readonly #log: Logger | undefined
   #chain: ChainStore | undefined
   #pool: Mempool<Tx> | undefined
-  /** The block time a check inside `admit` uses, so the mempool's own check agrees with it. */
-  #checkTime: number | undefined
-  /** The transaction `admit` has just checked, while the mempool admits it. */
-  #checked: Tx | undefined
 
   constructor (components: LedgerServiceComponents, init: LedgerServiceInit = {}) {
     super()
@@ -145,10 +141,8 @@ export class LedgerService extends EventTarget {
   }
 
   #check (tx: Tx): CheckFailure | undefined {
-    // `admit` has just checked this very transaction at this block time: once is enough.
-    if (tx === this.#checked) return undefined
     try {
-      checkTx(this.chain.ledger.state, tx, { blockTime: this.#checkTime ?? this.#blockTime() })
+      checkTx(this.chain.ledger.state, tx, { blockTime: this.#blockTime() })
       return undefined
     } catch (err) {
       if (err instanceof TxError) return { code: err.code, message: err.message }
@@ -198,16 +192,11 @@ export class LedgerService extends EventTarget {
     const time = this.#blockTime(opts.now)
     try {
       // The ledger's rules first (a bad signature is reported as such whatever the nonce), then the
-      // pool's, whose own check of the ledger's rules is skipped for this transaction.
+      // pool's own, without running the ledger's check a second time.
       checkTx(chain.ledger.state, tx, { blockTime: time })
-      this.#checkTime = time
-      this.#checked = tx
-      pool.add({ id: key, from: tx.from, nonce: tx.nonce, priority: tx.priority, size: bytes.byteLength, tx })
+      pool.add({ id: key, from: tx.from, nonce: tx.nonce, priority: tx.priority, size: bytes.byteLength, tx }, { checked: true })
     } catch (err) {
       throw submitRefusal(err)
-    } finally {
-      this.#checkTime = undefined
-      this.#checked = undefined
     }
     this.#log?.debug({ tx: key, type: tx.type, from: tx.from, nonce: tx.nonce }, 'transaction admitted')
     this.dispatchEvent(new CustomEvent<TxEventDetail>('tx', { detail: { id, bytes, source: opts.source ?? 'local' } }))

@@ -106,8 +106,12 @@ export interface BlockUpdate {
 }
 
 export interface Mempool<T> extends Iterable<MempoolEntry<T>> {
-  /** Admits a transaction or throws a MempoolRefusal (MempoolError or TxRejectedError). */
-  add (input: MempoolTx<T>): AddResult<T>
+  /**
+   * Admits a transaction or throws a MempoolRefusal (MempoolError or TxRejectedError). `checked`:
+   * the caller has just run the view's `check` on this transaction against the same state, so the
+   * pool does not run it again.
+   */
+  add (input: MempoolTx<T>, opts?: { checked?: boolean }): AddResult<T>
   /** The transactions for the next block, in execution order. Read-only: nothing is removed. */
   reap (limits?: ReapLimits): Array<MempoolEntry<T>>
   /**

@@ -95,6 +95,15 @@ test('the ledger check refuses with its own code and nothing is admitted', () =>
   assert.equal(pool.size, 1)
 })
 
+test('a caller that has just run the ledger check says so, and the pool does not run it again', () => {
+  const { pool, ledger } = fixturePool()
+  pool.add(fixtureTx('a', 0), { checked: true })
+  assert.equal(ledger.checks, 0)
+  pool.add(fixtureTx('a', 1))
+  assert.equal(ledger.checks, 1)
+  assert.equal(pool.size, 2)
+})
+
 test('cheap refusals come before the ledger check', () => {
   const { pool, ledger } = fixturePool()
   pool.add(fixtureTx('a', 0))
