@@ -10,4 +10,5 @@
 export { createApiServer, createApiApp, DEFAULT_BODY_LIMIT, type ApiServer, type ApiServerInit, type ApiAppInit } from './server.ts'
 export { ApiError, errorReply, type ApiErrorCode, type ErrorBody } from './errors.ts'
 export { ROUTES } from './routes/index.ts'
+export { MAX_BATCH_TXS, MAX_BATCH_BYTES } from './limits.ts'
 export type { ApiNode, ApiRoute } from './types.ts'

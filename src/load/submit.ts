@@ -14,14 +14,15 @@
 import { Agent, request } from 'node:http'
 import { encode } from '../codec/index.ts'
 import { LoadError } from './errors.ts'
+import { MAX_BATCH_TXS } from '../api/limits.ts'
 import type { PlannedTx } from './sign.ts'
 
 /** Refusals that mean "not now": the node is full or a sender's earlier nonce has not arrived yet. */
 export const RETRY_CODES: ReadonlySet<string> = new Set(['MEMPOOL_FULL', 'SENDER_QUEUE_FULL', 'NOT_STARTED', 'UNAVAILABLE', 'NONCE_TOO_HIGH'])
 /** Conflicts that mean the node already has it (a re-sent transaction got through the first time). */
 export const KNOWN_CODES: ReadonlySet<string> = new Set(['ALREADY_KNOWN', 'ALREADY_FINAL'])
-/** Most transactions a node takes in one `POST /txs` (the API's MAX_BATCH_TXS). */
-export const MAX_BATCH = 1024
+/** Most transactions a node takes in one `POST /txs`. */
+export const MAX_BATCH = MAX_BATCH_TXS
 
 /** Longest wait before pushed-back transactions go again (see `retryDelayMs`). */
 export const MAX_RETRY_DELAY_MS = 1000

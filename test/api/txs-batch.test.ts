@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { MAX_BATCH_TXS } from '../../src/api/routes/tx.ts'
+import { MAX_BATCH_TXS } from '../../src/api/index.ts'
 import { encode } from '../../src/codec/index.ts'
 import { encodeTx, txId, type Tx } from '../../src/ledger/index.ts'
 import { alice, bob, txOn, T0, V } from '../chain/helpers.ts'

@@ -37,6 +37,7 @@ import { decode, parse, parseCid, z } from '../../codec/index.ts'
 import { SubmitError, SubmitErrorKind, fromBase64, toJson } from '../../chain/index.ts'
 import { DEFAULT_MAX_TX_BYTES } from '../../ledger/index.ts'
 import { ApiError } from '../errors.ts'
+import { MAX_BATCH_BYTES, MAX_BATCH_TXS } from '../limits.ts'
 import type { ApiLedger, ApiNode, ApiRoute } from '../types.ts'
 
 /** HTTP status of each kind of refusal. */
@@ -50,10 +51,6 @@ const STATUS: Record<SubmitErrorKind, number> = {
   [SubmitErrorKind.Unavailable]: 503
 }
 
-/** Most transactions one `POST /txs` request carries. */
-export const MAX_BATCH_TXS = 1024
-/** Largest `POST /txs` body (either form), unless one largest transaction alone needs more. */
-export const MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 const RAW_TYPES = ['application/cbor', 'application/octet-stream']
 
